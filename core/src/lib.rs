@@ -1,0 +1,33 @@
+//! oss-core: the sans-IO protocol core of oss-sdk.
+//!
+//! It turns an operation into a [`Request`] description, signs it with credentials and a time the
+//! caller passes in, and checks data with CRC-64. It never reads a clock, opens a socket or a
+//! file, or spawns a thread: drivers do the I/O.
+//!
+//! Without the default `std` feature it builds for bare-metal targets (`no_std` + `alloc`); with
+//! `std` the fast paths switch on (SIMD CRC-64).
+
+#![no_std]
+#![forbid(unsafe_code)]
+#![warn(missing_debug_implementations)]
+
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+pub mod crc64;
+pub mod credentials;
+pub mod dates;
+pub mod encoding;
+pub mod endpoint;
+pub mod error;
+pub mod headers;
+pub mod names;
+pub mod request;
+pub mod sign;
+
+pub use credentials::Credentials;
+pub use endpoint::{Addressing, Endpoint};
+pub use error::{ClientError, Error};
+pub use headers::Headers;
+pub use request::{Body, Method, Request, SignedRequest};
