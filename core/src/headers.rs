@@ -151,6 +151,6 @@ mod tests {
         }
         h.insert("x-oss-meta-a", "a b  c\tspaces kept").unwrap();
         h.insert("x-oss-meta-empty", "").unwrap();
-        assert!(h.is_empty() == false);
+        assert!(!h.is_empty());
     }
 }
