@@ -50,6 +50,26 @@ impl Headers {
         }
     }
 
+    /// [`Headers::set_unchecked`] taking the value by move (signatures built in place).
+    pub(crate) fn set_owned(&mut self, name: &str, value: String) {
+        match self
+            .entries
+            .iter_mut()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        {
+            Some(entry) => {
+                entry.0.clear();
+                entry.0.push_str(name);
+                entry.1 = value;
+            }
+            None => self.entries.push((name.to_string(), value)),
+        }
+    }
+
+    pub(crate) fn reserve(&mut self, additional: usize) {
+        self.entries.reserve(additional);
+    }
+
     /// The value of `name`, whatever its case.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.entries

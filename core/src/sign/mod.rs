@@ -126,6 +126,8 @@ impl Signer {
         };
 
         let date = dates::HttpDate::from_unix(now)?;
+        // Token, date and authorization: grow once.
+        headers.reserve(3);
         let date = date.as_str();
         if let Some(token) = credentials.security_token() {
             headers.set_unchecked("x-oss-security-token", token);
@@ -142,8 +144,10 @@ impl Signer {
             key,
         };
         let string_to_sign = v1::string_to_sign(method, &headers, date, resource, query());
-        let signature = v1::signature(hmac, &string_to_sign);
-        headers.set_unchecked("authorization", &authorization(credentials, &signature));
+        headers.set_owned(
+            "authorization",
+            authorization(credentials, hmac, &string_to_sign),
+        );
 
         let headers = headers.into_vec();
         Ok(SignedRequest {
@@ -156,13 +160,15 @@ impl Signer {
     }
 }
 
-fn authorization(credentials: &Credentials, signature: &str) -> String {
+/// `OSS <AccessKeyId>:<signature>`.
+fn authorization(credentials: &Credentials, hmac: &Hmac<Sha1>, string_to_sign: &str) -> String {
     let id = credentials.access_key_id();
-    let mut value = String::with_capacity(5 + id.len() + signature.len());
+    // A base64 SHA-1 digest is 28 characters.
+    let mut value = String::with_capacity(5 + id.len() + 28);
     value.push_str("OSS ");
     value.push_str(id);
     value.push(':');
-    value.push_str(signature);
+    v1::push_signature(&mut value, hmac, string_to_sign);
     value
 }
 

@@ -161,7 +161,9 @@ fn push_canonical_headers(out: &mut String, headers: &Headers) {
         a.cmp(b)
     });
     for (name, value) in oss {
-        out.extend(name.chars().map(|c| c.to_ascii_lowercase()));
+        let start = out.len();
+        out.push_str(name);
+        out[start..].make_ascii_lowercase();
         out.push(':');
         out.push_str(value);
         out.push('\n');
@@ -197,9 +199,16 @@ fn push_canonical_resource<'q>(
 
 /// `base64(HMAC-SHA1(secret, string_to_sign))`.
 pub fn signature(key: &Hmac<Sha1>, string_to_sign: &str) -> String {
+    let mut out = String::with_capacity(28);
+    push_signature(&mut out, key, string_to_sign);
+    out
+}
+
+/// Appends the signature to `out` (the Authorization value is built in place).
+pub fn push_signature(out: &mut String, key: &Hmac<Sha1>, string_to_sign: &str) {
     let mut mac = key.clone();
     mac.update(string_to_sign.as_bytes());
-    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+    base64::engine::general_purpose::STANDARD.encode_string(mac.finalize().into_bytes(), out);
 }
 
 /// The HMAC keyed with the secret, computed once per signer: keying costs two SHA-1 blocks
