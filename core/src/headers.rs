@@ -35,19 +35,7 @@ impl Headers {
 
     /// For names and values the core produces itself (dates, signatures, tokens checked once).
     pub(crate) fn set_unchecked(&mut self, name: &str, value: &str) {
-        match self
-            .entries
-            .iter_mut()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-        {
-            Some(entry) => {
-                entry.0.clear();
-                entry.0.push_str(name);
-                entry.1.clear();
-                entry.1.push_str(value);
-            }
-            None => self.entries.push((name.to_string(), value.to_string())),
-        }
+        self.set_owned(name, value.to_string());
     }
 
     /// [`Headers::set_unchecked`] taking the value by move (signatures built in place).

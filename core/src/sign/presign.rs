@@ -12,6 +12,7 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use super::{Auth, Signer, v1};
+use crate::credentials::Credentials;
 use crate::encoding::{self, STRICT};
 use crate::endpoint::Endpoint;
 use crate::error::{ClientError, KeyProblem};
@@ -77,6 +78,30 @@ impl<'a> Params<'a> {
     fn iter(&self) -> impl Iterator<Item = (&str, Option<&str>)> {
         self.0.iter().map(|(n, v)| (n.as_ref(), v.as_deref()))
     }
+
+    /// Appends `OSSAccessKeyId`, `Expires` and `Signature` after the other parameters, in that
+    /// order, and writes the query into `url`.
+    fn push_signed(
+        mut self,
+        url: &mut String,
+        credentials: &'a Credentials,
+        expiration: String,
+        signature: String,
+    ) {
+        self.set("OSSAccessKeyId", credentials.access_key_id().to_string());
+        self.set("Expires", expiration);
+        self.set("Signature", signature);
+        encoding::push_query(url, self.iter());
+    }
+}
+
+/// The absolute expiry, `now + expires`; a URL cannot expire before it was made.
+fn expiration(now: i64, expires: i64) -> Result<i64, ClientError> {
+    if expires < 0 {
+        return Err(ClientError::NegativeExpiry { expires });
+    }
+    now.checked_add(expires)
+        .ok_or(ClientError::TimeOutOfRange { unix: now })
 }
 
 impl Signer {
@@ -107,9 +132,7 @@ impl Signer {
             };
             return Err(ClientError::InvalidObjectKey { key, problem });
         }
-        if expires < 0 {
-            return Err(ClientError::NegativeExpiry { expires });
-        }
+        let expiration = expiration(now, expires)?;
         let bucket = bucket.ok_or(ClientError::MissingBucket)?;
 
         let mut url = String::with_capacity(256);
@@ -141,9 +164,6 @@ impl Signer {
                 problem: KeyProblem::StartsWithQuestionMark,
             });
         }
-        let expiration = now
-            .checked_add(expires)
-            .ok_or(ClientError::TimeOutOfRange { unix: now })?;
         let expiration_text = expiration.to_string();
 
         if let Some(token) = credentials.security_token() {
@@ -158,11 +178,7 @@ impl Signer {
         let string_to_sign =
             v1::string_to_sign(method, &headers, &expiration_text, resource, params.iter());
         let signature = v1::signature(hmac, &string_to_sign);
-
-        params.set("OSSAccessKeyId", credentials.access_key_id().to_string());
-        params.set("Expires", expiration_text);
-        params.set("Signature", signature);
-        encoding::push_query(&mut url, params.iter());
+        params.push_signed(&mut url, credentials, expiration_text, signature);
         Ok(PresignedUrl {
             url,
             headers: headers.into_vec(),
@@ -184,9 +200,7 @@ impl Signer {
     ) -> Result<PresignedUrl, ClientError> {
         names::check_bucket_name(bucket)?;
         names::check_live_channel_name(channel)?;
-        if expires < 0 {
-            return Err(ClientError::NegativeExpiry { expires });
-        }
+        let expiration = expiration(now, expires)?;
         // `rtmp://` + what the HTTP URL of `live` would be, then `/channel`.
         let mut http = String::with_capacity(128);
         endpoint.push_url(&mut http, Some(bucket), "live", false);
@@ -217,33 +231,11 @@ impl Signer {
         if let Some(token) = credentials.security_token() {
             params.set("security-token", token.to_string());
         }
-        let expiration = now
-            .checked_add(expires)
-            .ok_or(ClientError::TimeOutOfRange { unix: now })?;
         let expiration_text = expiration.to_string();
-
-        // expiry \n, then every parameter as `name:value\n` sorted by name, then /bucket/channel.
-        let mut string_to_sign = String::with_capacity(128);
-        string_to_sign.push_str(&expiration_text);
-        string_to_sign.push('\n');
-        let mut sorted: Vec<(&str, Option<&str>)> = params.iter().collect();
-        sorted.sort_by(|a, b| a.0.cmp(b.0));
-        for (name, value) in sorted {
-            string_to_sign.push_str(name);
-            string_to_sign.push(':');
-            string_to_sign.push_str(value.unwrap_or(""));
-            string_to_sign.push('\n');
-        }
-        string_to_sign.push('/');
-        string_to_sign.push_str(bucket);
-        string_to_sign.push('/');
-        string_to_sign.push_str(channel);
+        let string_to_sign =
+            v1::rtmp_string_to_sign(&expiration_text, params.iter(), bucket, channel);
         let signature = v1::signature(hmac, &string_to_sign);
-
-        params.set("OSSAccessKeyId", credentials.access_key_id().to_string());
-        params.set("Expires", expiration_text);
-        params.set("Signature", signature);
-        encoding::push_query(&mut url, params.iter());
+        params.push_signed(&mut url, credentials, expiration_text, signature);
         Ok(PresignedUrl {
             url,
             headers: Vec::new(),

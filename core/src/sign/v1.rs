@@ -197,6 +197,32 @@ fn push_canonical_resource<'q>(
     }
 }
 
+/// The string-to-sign of an RTMP push URL: the expiry, every parameter as `name:value\n`
+/// sorted by name, then `/bucket/channel`.
+pub fn rtmp_string_to_sign<'q>(
+    expiration: &str,
+    params: impl Iterator<Item = (&'q str, Option<&'q str>)>,
+    bucket: &str,
+    channel: &str,
+) -> String {
+    let mut out = String::with_capacity(128);
+    out.push_str(expiration);
+    out.push('\n');
+    let mut sorted: Vec<(&str, Option<&str>)> = params.collect();
+    sorted.sort_by(|a, b| a.0.cmp(b.0));
+    for (name, value) in sorted {
+        out.push_str(name);
+        out.push(':');
+        out.push_str(value.unwrap_or(""));
+        out.push('\n');
+    }
+    out.push('/');
+    out.push_str(bucket);
+    out.push('/');
+    out.push_str(channel);
+    out
+}
+
 /// `base64(HMAC-SHA1(secret, string_to_sign))`.
 pub fn signature(key: &Hmac<Sha1>, string_to_sign: &str) -> String {
     let mut out = String::with_capacity(28);
