@@ -31,7 +31,7 @@ fn main() -> Result<(), Error> {
     let secret = env_or("OSS_ACCESS_KEY_SECRET", "DemoAccessKeySecret");
     let credentials = match std::env::var("OSS_SECURITY_TOKEN") {
         Ok(token) if !token.is_empty() => Credentials::sts(&id, &secret, &token)?,
-        _ => Credentials::new(&id, &secret),
+        _ => Credentials::new(&id, &secret)?,
     };
     let signer = Signer::v1(credentials);
     // The core never reads a clock: the caller passes the time in.
@@ -47,7 +47,13 @@ fn main() -> Result<(), Error> {
     let signed = signer.sign(put, &endpoint, now)?;
     println!("Signed PutObject request:");
     println!("  {} {}", signed.method, signed.url);
-    for (name, value) in &signed.headers {
+    for (name, value) in signed.headers.iter() {
+        // Real credentials may come from the environment: keep them out of terminal logs.
+        let value = if oss_sdk::headers::is_sensitive(name) {
+            "<redacted>"
+        } else {
+            value
+        };
         println!("  {name}: {value}");
     }
     println!("  Content-Length: {}", signed.body.length().unwrap_or(0));

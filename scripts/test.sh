@@ -24,6 +24,7 @@ step "cargo clippy -p oss-core --no-default-features -- -D warnings"
 cargo clippy -p oss-core --no-default-features --all-targets -- -D warnings
 
 step "host tests (conformance summaries printed)"
+mkdir -p target
 cargo test --workspace -- --nocapture --test-threads 2 2>&1 | tee target/test.log
 # The summaries are the evidence; make them easy to find in the CI log.
 printf '\n==> conformance summaries\n'

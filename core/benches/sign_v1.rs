@@ -24,10 +24,13 @@ fn put_object() -> Request {
 }
 
 fn bench(c: &mut Criterion) {
-    let signer = Signer::v1(Credentials::new(
-        "LTAI5tFakeAccessKeyId",
-        "FakeAccessKeySecretForVectors0123456789",
-    ));
+    let signer = Signer::v1(
+        Credentials::new(
+            "LTAI5tFakeAccessKeyId",
+            "FakeAccessKeySecretForVectors0123456789",
+        )
+        .unwrap(),
+    );
     let endpoint = Endpoint::parse("https://oss-cn-hangzhou.aliyuncs.com").unwrap();
     let request = put_object();
     c.bench_function("v1 sign PutObject", |b| {
@@ -50,10 +53,13 @@ fn bench(c: &mut Criterion) {
 fn raw_hmac(c: &mut Criterion) {
     use base64::Engine as _;
     use hmac::{Hmac, KeyInit as _, Mac as _};
-    let signer = Signer::v1(Credentials::new(
-        "LTAI5tFakeAccessKeyId",
-        "FakeAccessKeySecretForVectors0123456789",
-    ));
+    let signer = Signer::v1(
+        Credentials::new(
+            "LTAI5tFakeAccessKeyId",
+            "FakeAccessKeySecretForVectors0123456789",
+        )
+        .unwrap(),
+    );
     let endpoint = Endpoint::parse("https://oss-cn-hangzhou.aliyuncs.com").unwrap();
     let signed = signer.sign(put_object(), &endpoint, 1_700_000_000).unwrap();
     let string_to_sign = signed.string_to_sign.unwrap();

@@ -16,16 +16,21 @@ pub struct Credentials {
 
 impl Credentials {
     /// Long-term credentials. Surrounding white space is trimmed, as oss2's `Auth` does: it is
-    /// never part of a key and usually comes from copy and paste.
-    pub fn new(access_key_id: &str, access_key_secret: &str) -> Credentials {
-        Credentials {
-            access_key_id: access_key_id.trim().to_string(),
+    /// never part of a key and usually comes from copy and paste. The AccessKey ID travels in
+    /// the Authorization header (or a URL), so it must be sendable as a header value.
+    pub fn new(access_key_id: &str, access_key_secret: &str) -> Result<Credentials, ClientError> {
+        let access_key_id = access_key_id.trim();
+        headers::check_value("AccessKeyId", access_key_id)?;
+        Ok(Credentials {
+            access_key_id: access_key_id.to_string(),
             access_key_secret: access_key_secret.trim().to_string(),
             security_token: None,
-        }
+        })
     }
 
     /// Temporary STS credentials. The token travels in a header, so it must be sendable as one.
+    /// All three are trimmed (oss2's `StsAuth` does not; STS never issues values with
+    /// surrounding white space, and a pasted line break would make the token unsendable).
     pub fn sts(
         access_key_id: &str,
         access_key_secret: &str,
@@ -33,7 +38,7 @@ impl Credentials {
     ) -> Result<Credentials, ClientError> {
         let token = security_token.trim();
         headers::check_value("x-oss-security-token", token)?;
-        let mut credentials = Credentials::new(access_key_id, access_key_secret);
+        let mut credentials = Credentials::new(access_key_id, access_key_secret)?;
         credentials.security_token = Some(token.to_string());
         Ok(credentials)
     }
@@ -99,7 +104,9 @@ mod tests {
     }
 
     #[test]
-    fn sts_token_must_fit_a_header() {
+    fn id_and_token_must_fit_a_header() {
         assert!(Credentials::sts("id", "secret", "tok\r\nen").is_err());
+        assert!(Credentials::new("id\r\nx-evil: 1", "secret").is_err());
+        assert!(Credentials::new("idé", "secret").is_err());
     }
 }

@@ -18,7 +18,7 @@ use alloc::string::String;
 use core::fmt;
 use core::str::FromStr;
 
-use crate::error::ClientError;
+use crate::error::{ClientError, DecodeError};
 
 /// 0001-01-01T00:00:00Z, the earliest time the OSS date formats can express.
 pub const MIN_UNIX: i64 = -62_135_596_800;
@@ -168,9 +168,9 @@ pub fn http_date(unix: i64) -> Result<String, ClientError> {
 /// The whole string must be `Www, DD Mon YEAR HH:MM:SS GMT`: a two-digit day, an English
 /// month abbreviation (case-sensitive), one or more digits of year. The weekday must be one of
 /// `Mon`..`Sun` but is not checked against the date, as in oss2. The date must exist and the
-/// year be within 1..=9999. Anything else is [`ClientError::InvalidFormat`].
-pub fn http_to_unixtime(s: &str) -> Result<i64, ClientError> {
-    parse_http(s.as_bytes()).ok_or_else(|| invalid(HTTP_DATE, String::from(s)))
+/// year be within 1..=9999. Anything else is a [`DecodeError`]: these times come from responses.
+pub fn http_to_unixtime(s: &str) -> Result<i64, DecodeError> {
+    parse_http(s.as_bytes()).ok_or_else(|| unreadable(HTTP_DATE, s))
 }
 
 fn parse_http(b: &[u8]) -> Option<i64> {
@@ -211,29 +211,28 @@ fn parse_http(b: &[u8]) -> Option<i64> {
 /// Strict, as oss2: the whole string must be `YEAR-MM-DDTHH:MM:SS.000Z` with one or more digits
 /// of year (`15-12-05T00:00:00.000Z` is the year 15) and the milliseconds literally `.000`; no
 /// other fraction, no offset. The date must exist and the year be within 1..=9999. Anything
-/// else is [`ClientError::InvalidFormat`]. Response parsers want
-/// [`iso8601_to_unixtime_lenient`].
-pub fn iso8601_to_unixtime(s: &str) -> Result<i64, ClientError> {
+/// else is a [`DecodeError`]. Response parsers want [`iso8601_to_unixtime_lenient`].
+pub fn iso8601_to_unixtime(s: &str) -> Result<i64, DecodeError> {
     parse_iso(s.as_bytes(), Fraction::Zero)
         .and_then(|t| to_unix(t.year, t.month, t.day, t.hour, t.minute, t.second))
-        .ok_or_else(|| invalid(ISO8601, String::from(s)))
+        .ok_or_else(|| unreadable(ISO8601, s))
 }
 
 /// Like [`iso8601_to_unixtime`], but the fraction of a second may be any 1 to 9 digits
 /// (`.123Z`), or absent (`…:29Z`); the result is the whole seconds.
 ///
 /// Real OSS responses can carry non-zero milliseconds, which oss2 wrongly refuses.
-pub fn iso8601_to_unixtime_lenient(s: &str) -> Result<i64, ClientError> {
+pub fn iso8601_to_unixtime_lenient(s: &str) -> Result<i64, DecodeError> {
     parse_iso(s.as_bytes(), Fraction::Any)
         .and_then(|t| to_unix(t.year, t.month, t.day, t.hour, t.minute, t.second))
-        .ok_or_else(|| invalid(ISO8601, String::from(s)))
+        .ok_or_else(|| unreadable(ISO8601, s))
 }
 
 /// oss2 `iso8601_to_date`: the calendar date, in UTC, of a strict ISO 8601 time.
 ///
 /// oss2 uses the local time zone here (`date.fromtimestamp`); a sans-IO core has none, and UTC
 /// is what the vectors were made with.
-pub fn iso8601_to_date(s: &str) -> Result<Date, ClientError> {
+pub fn iso8601_to_date(s: &str) -> Result<Date, DecodeError> {
     match parse_iso(s.as_bytes(), Fraction::Zero) {
         // The time of day is within 00:00:00..=23:59:59, so the UTC date is the written one.
         Some(t) if to_unix(t.year, t.month, t.day, t.hour, t.minute, t.second).is_some() => {
@@ -243,7 +242,7 @@ pub fn iso8601_to_date(s: &str) -> Result<Date, ClientError> {
                 day: t.day,
             })
         }
-        _ => Err(invalid(ISO8601, String::from(s))),
+        _ => Err(unreadable(ISO8601, s)),
     }
 }
 
@@ -460,8 +459,17 @@ fn ascii(b: &[u8]) -> &str {
     core::str::from_utf8(b).unwrap_or_default()
 }
 
+/// Caller input (a date the caller wrote) that does not parse.
 fn invalid(what: &'static str, value: String) -> ClientError {
     ClientError::InvalidFormat { what, value }
+}
+
+/// Response data (a header, an XML field) that does not parse.
+fn unreadable(what: &'static str, value: &str) -> DecodeError {
+    DecodeError {
+        what: String::from(what),
+        reason: format!("{value:?} is not a valid {what}"),
+    }
 }
 
 #[cfg(test)]
@@ -470,8 +478,8 @@ mod tests {
     use alloc::string::ToString;
     use alloc::vec::Vec;
 
-    fn is_invalid_format(r: Result<i64, ClientError>) -> bool {
-        matches!(r, Err(ClientError::InvalidFormat { .. }))
+    fn is_invalid_format(r: Result<i64, DecodeError>) -> bool {
+        r.is_err()
     }
 
     #[test]
@@ -545,8 +553,8 @@ mod tests {
             Ok(-61_664_630_400)
         );
         assert_eq!(
-            iso8601_to_date("1969-12-31T23:59:59.000Z"),
-            Date::new(1969, 12, 31)
+            iso8601_to_date("1969-12-31T23:59:59.000Z").ok(),
+            Date::new(1969, 12, 31).ok()
         );
         // Gregorian reform day, proleptic on both sides (as Python's datetime).
         assert_eq!(
@@ -690,8 +698,9 @@ mod tests {
             Ok(1_449_313_829)
         );
         match http_to_unixtime("nope") {
-            Err(ClientError::InvalidFormat { what, value }) => {
-                assert_eq!((what, value.as_str()), ("HTTP date", "nope"))
+            Err(DecodeError { what, reason }) => {
+                assert_eq!(what, "HTTP date");
+                assert!(reason.contains("\"nope\""), "{reason}");
             }
             other => panic!("{other:?}"),
         }

@@ -63,8 +63,9 @@ impl Endpoint {
     /// Parses and validates an endpoint such as `oss-cn-hangzhou.aliyuncs.com`,
     /// `https://oss-cn-shanghai.aliyuncs.com` or `http://127.0.0.1:9000`; virtual-host style.
     pub fn parse(endpoint: &str) -> Result<Endpoint, ClientError> {
+        // The error repeats the endpoint, but never a password given in it.
         let refuse = |reason| ClientError::InvalidEndpoint {
-            endpoint: endpoint.to_string(),
+            endpoint: without_userinfo(endpoint),
             reason,
         };
         let trimmed = endpoint.trim();
@@ -181,6 +182,19 @@ impl fmt::Display for Endpoint {
     }
 }
 
+/// `scheme://user:password@host` without `user:password@`.
+fn without_userinfo(endpoint: &str) -> String {
+    let (scheme, rest) = endpoint
+        .split_once("://")
+        .map_or(("", endpoint), |(s, r)| (s, r));
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let Some(at) = rest[..authority_end].rfind('@') else {
+        return endpoint.to_string();
+    };
+    let sep = if scheme.is_empty() { "" } else { "://" };
+    alloc::format!("{scheme}{sep}{}", &rest[at + 1..])
+}
+
 fn split_scheme(s: &str) -> Option<(Scheme, &str)> {
     match s.split_once("://") {
         None => Some((Scheme::Http, s)),
@@ -218,14 +232,17 @@ fn parse_inet_number(part: &str) -> Option<u64> {
         } else {
             (part, 10)
         };
+    // An empty part (`1..2`, a bare `0x`) is not a number to inet_aton.
     if digits.is_empty() {
-        // `0x` alone is 0 to inet_aton; an empty part (`1..2`) is not a number.
-        return (radix == 16).then_some(0);
-    }
-    if digits.len() > 12 || !digits.chars().all(|c| c.is_digit(radix)) {
         return None;
     }
-    u64::from_str_radix(digits, radix).ok()
+    // Checked arithmetic instead of a length cap: inet_aton takes any number of leading zeros.
+    digits.chars().try_fold(0u64, |n, c| {
+        let digit = u64::from(c.to_digit(radix)?);
+        n.checked_mul(u64::from(radix))?
+            .checked_add(digit)
+            .filter(|n| *n <= u64::from(u32::MAX))
+    })
 }
 
 #[cfg(test)]
@@ -311,6 +328,17 @@ mod tests {
         ] {
             assert!(!Endpoint::parse(host).unwrap().is_ip(), "{host}");
         }
+    }
+
+    #[test]
+    fn errors_never_repeat_a_password() {
+        let err = Endpoint::parse("https://admin:hunter2@host:99999/x").unwrap_err();
+        assert!(
+            !alloc::format!("{err} {err:?}").contains("hunter2"),
+            "{err}"
+        );
+        assert_eq!(without_userinfo("admin:pw@host:1"), "host:1");
+        assert_eq!(without_userinfo("http://host/a@b"), "http://host/a@b");
     }
 
     #[test]

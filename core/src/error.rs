@@ -64,8 +64,6 @@ impl From<InconsistentError> for Error {
 pub enum ClientError {
     /// Not 3–63 characters of `a-z0-9-` starting with a letter or digit and not ending in `-`.
     InvalidBucketName { name: String },
-    /// An object operation without a bucket.
-    MissingBucket,
     /// The object key cannot be used (see [`KeyProblem`]).
     InvalidObjectKey { key: String, problem: KeyProblem },
     /// The endpoint is not `[http[s]://]host[:port]` with a host of `[A-Za-z0-9_.-]`.
@@ -110,7 +108,6 @@ impl fmt::Display for ClientError {
                 "invalid bucket name {name:?}: it must be 3-63 characters of a-z, 0-9 and '-', \
                  start with a letter or digit and not end with '-'"
             ),
-            ClientError::MissingBucket => f.write_str("an object operation needs a bucket"),
             ClientError::InvalidObjectKey { key, problem } => match problem {
                 KeyProblem::Empty => f.write_str("the object key must not be empty"),
                 KeyProblem::Blank => write!(f, "the object key {key:?} is only white space"),

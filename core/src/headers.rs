@@ -3,11 +3,15 @@
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
+use core::fmt;
+
 use crate::error::ClientError;
 
 /// Request headers in insertion order. Setting a name that is already present (in any case)
 /// replaces its value in place, as oss2's case-insensitive dict does.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+///
+/// `Debug` shows `<redacted>` for the values of [`is_sensitive`] headers.
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Headers {
     entries: Vec<(String, String)>,
 }
@@ -90,6 +94,29 @@ impl Headers {
     pub fn into_vec(self) -> Vec<(String, String)> {
         self.entries
     }
+}
+
+impl fmt::Debug for Headers {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(self.iter().map(|(name, value)| {
+                (
+                    name,
+                    if is_sensitive(name) {
+                        "<redacted>"
+                    } else {
+                        value
+                    },
+                )
+            }))
+            .finish()
+    }
+}
+
+/// Headers whose values are credentials: a signature can be replayed for a while, an STS
+/// token is a secret. Logs and `Debug` output should not show them.
+pub fn is_sensitive(name: &str) -> bool {
+    name.eq_ignore_ascii_case("authorization") || name.eq_ignore_ascii_case("x-oss-security-token")
 }
 
 /// RFC 9110 token characters.

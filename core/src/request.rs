@@ -135,10 +135,10 @@ impl Request {
         Ok(request)
     }
 
-    /// Appends a query parameter; `None` renders the bare name (`?acl`, `?uploads`).
+    /// Sets a query parameter; `None` renders the bare name (`?acl`, `?uploads`). Setting a
+    /// name again replaces its value where it stands (oss2 keeps parameters in a dict).
     pub fn with_query(mut self, name: &str, value: Option<&str>) -> Request {
-        self.query
-            .push((name.to_string(), value.map(str::to_string)));
+        set_param(&mut self.query, name, value.map(str::to_string));
         self
     }
 
@@ -205,7 +205,21 @@ pub(crate) struct Parts {
     pub body: Body,
 }
 
+/// Sets `name` in ordered query pairs, replacing an existing value in place.
+pub(crate) fn set_param(
+    query: &mut Vec<(String, Option<String>)>,
+    name: &str,
+    value: Option<String>,
+) {
+    match query.iter_mut().find(|(n, _)| n == name) {
+        Some(entry) => entry.1 = value,
+        None => query.push((name.to_string(), value)),
+    }
+}
+
 /// A request ready for the wire: the driver sends exactly this.
+///
+/// `Debug` hides the Authorization and token values and the string-to-sign.
 #[derive(Clone, PartialEq, Eq)]
 pub struct SignedRequest {
     pub method: Method,
@@ -213,51 +227,19 @@ pub struct SignedRequest {
     pub url: String,
     /// Every header to send, signature included. Content-Length is the driver's to add, from
     /// [`Body::length`].
-    pub headers: Vec<(String, String)>,
+    pub headers: Headers,
     pub body: Body,
     /// What was signed (None for anonymous requests): compare it with the `StringToSign` of a
     /// `SignatureDoesNotMatch` error to see which side differs.
     pub string_to_sign: Option<String>,
 }
 
-impl SignedRequest {
-    /// The value of header `name`, whatever its case.
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-/// Headers whose values are credentials: a signature can be replayed, a token is a secret.
-pub(crate) fn is_sensitive_header(name: &str) -> bool {
-    name.eq_ignore_ascii_case("authorization") || name.eq_ignore_ascii_case("x-oss-security-token")
-}
-
 impl fmt::Debug for SignedRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        struct Redacted<'a>(&'a [(String, String)]);
-        impl fmt::Debug for Redacted<'_> {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.debug_map()
-                    .entries(self.0.iter().map(|(n, v)| {
-                        (
-                            n.as_str(),
-                            if is_sensitive_header(n) {
-                                "<redacted>"
-                            } else {
-                                v.as_str()
-                            },
-                        )
-                    }))
-                    .finish()
-            }
-        }
         f.debug_struct("SignedRequest")
             .field("method", &self.method)
             .field("url", &self.url)
-            .field("headers", &Redacted(&self.headers))
+            .field("headers", &self.headers)
             .field("body", &self.body)
             // It holds the STS token when there is one.
             .field(

@@ -6,10 +6,13 @@ use oss_core::sign::Signer;
 use oss_core::{ClientError, Credentials, Endpoint};
 
 fn signer() -> Signer {
-    Signer::v1(Credentials::new(
-        "LTAI5tFakeAccessKeyId",
-        "FakeAccessKeySecretForVectors0123456789",
-    ))
+    Signer::v1(
+        Credentials::new(
+            "LTAI5tFakeAccessKeyId",
+            "FakeAccessKeySecretForVectors0123456789",
+        )
+        .unwrap(),
+    )
 }
 
 fn endpoint() -> Endpoint {

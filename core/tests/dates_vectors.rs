@@ -3,11 +3,11 @@
 
 mod common;
 
-use oss_core::ClientError;
 use oss_core::dates::{
     Date, HttpDate, date_to_iso8601, http_date, http_to_unixtime, iso8601_to_date,
     iso8601_to_unixtime, iso8601_to_unixtime_lenient, unixtime_to_iso8601,
 };
+use oss_core::error::DecodeError;
 use serde_json::Value;
 
 const FILE: &str = "dates.json";
@@ -39,10 +39,10 @@ fn expected_unix(rec: &Value) -> Option<i64> {
 }
 
 /// Compares a reader's answer with the record; the accepted time, if any, for further checks.
-fn check_parse(rec: &Value, got: Result<i64, ClientError>) -> Result<Option<i64>, String> {
+fn check_parse(rec: &Value, got: Result<i64, DecodeError>) -> Result<Option<i64>, String> {
     match (expected_unix(rec), got) {
         (Some(want), Ok(got)) if got == want => Ok(Some(got)),
-        (None, Err(ClientError::InvalidFormat { .. })) => Ok(None),
+        (None, Err(DecodeError { .. })) => Ok(None),
         (want, got) => Err(format!("want {want:?} (None = refused), got {got:?}")),
     }
 }

@@ -6,9 +6,10 @@ mod common;
 
 use std::collections::BTreeMap;
 
+use oss_core::error::KeyProblem;
 use oss_core::request::{Body, Method, Request};
 use oss_core::sign::Signer;
-use oss_core::{Addressing, ClientError, Credentials, Endpoint};
+use oss_core::{Addressing, ClientError, Credentials, Endpoint, Headers};
 use percent_encoding::percent_decode_str;
 use serde_json::Value;
 
@@ -23,6 +24,11 @@ const DEPARTURES: &[(&str, &str)] = &[];
 /// such a parameter as the bare name (`?acl`), which is what was signed.
 const NONE_PARAM_RULE: &str =
     "query parameter with a None value: sent as a bare name (oss2 drops it from the wire)";
+
+/// Also by rule: oss2 appends an RTMP channel name to the URL raw, so a name with `%`, spaces
+/// or non-ASCII characters gives a URL the server reads as another channel; we percent-encode it.
+const RTMP_CHANNEL_RULE: &str =
+    "RTMP channel name percent-encoded in the URL (oss2 appends it raw)";
 
 enum Outcome {
     Pass,
@@ -87,6 +93,10 @@ fn signing_vectors() {
         failures.len()
     );
     assert!(
+        departures * 100 <= 3 * in_scope,
+        "{departures} departures are more than 3 % of {in_scope} records"
+    );
+    assert!(
         passed + departures >= in_scope,
         "only {passed} + {departures} of {in_scope} V1/STS/anonymous records were checked"
     );
@@ -98,7 +108,8 @@ fn signing_vectors() {
 
 fn check(record: &Value) -> Result<Outcome, String> {
     let expected = &record["expected"];
-    let result = match common::str_of(record, "kind") {
+    let kind = common::str_of(record, "kind");
+    let result = match kind {
         "request" => sign_request(record),
         "sign_url" => sign_url(record),
         "sign_rtmp_url" => sign_rtmp_url(record),
@@ -106,7 +117,10 @@ fn check(record: &Value) -> Result<Outcome, String> {
     };
     if let Some(error) = expected["error"].as_str() {
         return match result {
-            Err(_) => Ok(Outcome::Pass),
+            Err(e) if refused_for_the_same_reason(error, &e) => Ok(Outcome::Pass),
+            Err(e) => Err(format!(
+                "oss2 refused it ({error}), we refused it for another reason: {e}"
+            )),
             Ok(got) => Err(format!(
                 "oss2 refused it ({error}), we produced {}",
                 got.url
@@ -114,6 +128,7 @@ fn check(record: &Value) -> Result<Outcome, String> {
         };
     }
     let got = result.map_err(|e| format!("refused: {e}"))?;
+    let mut outcome = Outcome::Pass;
 
     if let Some(want) = expected["string_to_sign"].as_str() {
         let have = got.string_to_sign.as_deref().unwrap_or("<none>");
@@ -129,7 +144,7 @@ fn check(record: &Value) -> Result<Outcome, String> {
         let have: BTreeMap<String, &str> = got
             .headers
             .iter()
-            .map(|(n, v)| (n.to_ascii_lowercase(), v.as_str()))
+            .map(|(n, v)| (n.to_ascii_lowercase(), v))
             .collect();
         if want != have {
             return Err(format!("headers\n  want {want:?}\n  have {have:?}"));
@@ -138,26 +153,42 @@ fn check(record: &Value) -> Result<Outcome, String> {
     // `authorization: null` (anonymous) means no such header.
     if expected.get("authorization").is_some() {
         let want = expected["authorization"].as_str();
-        let have = got
-            .headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case("authorization"));
-        if want != have.map(|(_, v)| v.as_str()) {
+        let have = got.headers.get("authorization");
+        if want != have {
             return Err(format!("authorization: want {want:?}, have {have:?}"));
         }
     }
 
-    let want_url = common::str_of(expected, "url");
     let (have_base, have_query) = split_url(&got.url);
-    let (_, want_query) = split_url(want_url);
-    // Scheme and host as they are, the path as the server reads it (percent-decoded).
+    let (_, want_query) = split_url(common::str_of(expected, "url"));
     let want_base = common::str_of(expected, "base_url");
-    if decode_base(have_base) != decode_base(want_base) {
+    let channel = record["sign_url_args"]["channel_name"]
+        .as_str()
+        .unwrap_or("");
+    if kind == "sign_rtmp_url" && channel.bytes().any(|b| !is_unreserved(b)) {
+        // oss2 appends the channel raw; we percent-encode it. The path must decode to the
+        // same prefix followed by the raw name.
+        let prefix = want_base
+            .strip_suffix(channel)
+            .ok_or("base URL does not end in the channel")?;
+        let (want_host, want_path) = decode_base(prefix);
+        if decode_base(have_base) != (want_host, want_path + channel) {
+            return Err(format!("base URL\n  want {want_base}\n  have {have_base}"));
+        }
+        outcome = Outcome::Departure(RTMP_CHANNEL_RULE);
+    } else if kind == "request" {
+        // What python-requests sent: compare scheme and host, and the path as the server
+        // reads it (the issue asks for decoded paths; exact encoding has unit tests).
+        if decode_base(have_base) != decode_base(want_base) {
+            return Err(format!("base URL\n  want {want_base}\n  have {have_base}"));
+        }
+    } else if have_base != want_base {
+        // A presigned URL is oss2's own return value: it must match to the byte.
         return Err(format!("base URL\n  want {want_base}\n  have {have_base}"));
     }
+
     let mut have_pairs = decode_query(have_query);
     let want_pairs = decode_query(want_query);
-    let mut outcome = Outcome::Pass;
     let none_params: Vec<&str> = record["params"]
         .as_array()
         .into_iter()
@@ -165,7 +196,7 @@ fn check(record: &Value) -> Result<Outcome, String> {
         .filter(|p| p[1].is_null())
         .filter_map(|p| p[0].as_str())
         .collect();
-    if common::str_of(record, "kind") == "request" && !none_params.is_empty() {
+    if kind == "request" && !none_params.is_empty() {
         for name in &none_params {
             let at = have_pairs
                 .iter()
@@ -183,7 +214,7 @@ fn check(record: &Value) -> Result<Outcome, String> {
         ));
     }
     if let Some(want_sig) = expected["signature"].as_str() {
-        if common::str_of(record, "kind") != "request"
+        if kind != "request"
             && !have_pairs
                 .iter()
                 .any(|(n, v)| n == "Signature" && v == want_sig)
@@ -194,25 +225,46 @@ fn check(record: &Value) -> Result<Outcome, String> {
     Ok(outcome)
 }
 
+/// oss2's refusals, by message, and the typed error each must be for us.
+fn refused_for_the_same_reason(oss2_error: &str, ours: &ClientError) -> bool {
+    let problem = match ours {
+        ClientError::InvalidObjectKey { problem, .. } => Some(*problem),
+        _ => None,
+    };
+    if oss2_error.contains("The key is invalid") {
+        matches!(problem, Some(KeyProblem::Blank | KeyProblem::Empty))
+    } else if oss2_error.contains("cannot start with `?`") {
+        problem == Some(KeyProblem::StartsWithQuestionMark)
+    } else {
+        // A refusal this test does not know yet: any client error is a refusal before I/O.
+        true
+    }
+}
+
+fn is_unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
+}
+
 /// What every record kind produces, for one comparison.
 struct Produced {
     url: String,
-    headers: Vec<(String, String)>,
+    headers: Headers,
     string_to_sign: Option<String>,
 }
 
-fn signer(record: &Value) -> Signer {
+fn signer(record: &Value) -> Result<Signer, ClientError> {
     let auth = &record["auth"];
     let id = || common::str_of(auth, "access_key_id");
     let secret = || common::str_of(auth, "access_key_secret");
-    match common::str_of(auth, "kind") {
-        "v1" => Signer::v1(Credentials::new(id(), secret())),
-        "sts" => Signer::v1(
-            Credentials::sts(id(), secret(), common::str_of(auth, "security_token"))
-                .expect("vector token is a valid header value"),
-        ),
+    Ok(match common::str_of(auth, "kind") {
+        "v1" => Signer::v1(Credentials::new(id(), secret())?),
+        "sts" => Signer::v1(Credentials::sts(
+            id(),
+            secret(),
+            common::str_of(auth, "security_token"),
+        )?),
         _ => Signer::anonymous(),
-    }
+    })
 }
 
 fn endpoint(record: &Value) -> Result<Endpoint, ClientError> {
@@ -257,7 +309,7 @@ fn sign_request(record: &Value) -> Result<Produced, ClientError> {
         record["key"].as_str(),
     )?;
     let now = record["now"].as_i64().expect("now");
-    let signed = signer(record).sign(request, &endpoint(record)?, now)?;
+    let signed = signer(record)?.sign(request, &endpoint(record)?, now)?;
     Ok(Produced {
         url: signed.url,
         headers: signed.headers,
@@ -272,7 +324,7 @@ fn sign_url(record: &Value) -> Result<Produced, ClientError> {
     let expires = args["expires"].as_i64().expect("expires");
     let slash_safe = args["slash_safe"].as_bool().unwrap_or(false);
     let presigned =
-        signer(record).presign(request, &endpoint(record)?, now, expires, slash_safe)?;
+        signer(record)?.presign(request, &endpoint(record)?, now, expires, slash_safe)?;
     Ok(Produced {
         url: presigned.url,
         headers: presigned.headers,
@@ -282,7 +334,7 @@ fn sign_url(record: &Value) -> Result<Produced, ClientError> {
 
 fn sign_rtmp_url(record: &Value) -> Result<Produced, ClientError> {
     let args = &record["sign_url_args"];
-    let presigned = signer(record).sign_rtmp_url(
+    let presigned = signer(record)?.sign_rtmp_url(
         &endpoint(record)?,
         common::str_of(record, "bucket"),
         common::str_of(args, "channel_name"),

@@ -115,7 +115,6 @@ impl Signer {
             key: hmac,
         } = &self.auth
         else {
-            let headers = headers.into_vec();
             return Ok(SignedRequest {
                 method,
                 url,
@@ -149,7 +148,6 @@ impl Signer {
             authorization(credentials, hmac, &string_to_sign),
         );
 
-        let headers = headers.into_vec();
         Ok(SignedRequest {
             method,
             url,

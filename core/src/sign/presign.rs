@@ -6,7 +6,6 @@
 //! Headers given with the request are signed but are not in the URL: whoever uses the URL must
 //! send exactly those headers.
 
-use alloc::borrow::Cow;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
@@ -16,16 +15,19 @@ use crate::credentials::Credentials;
 use crate::encoding::{self, STRICT};
 use crate::endpoint::Endpoint;
 use crate::error::{ClientError, KeyProblem};
+use crate::headers::Headers;
 use crate::names;
-use crate::request::{Parts, Request, is_sensitive_header};
+use crate::request::{Parts, Request, set_param};
 
 /// A presigned URL and the headers its user must send with it.
+///
+/// `Debug` hides the signed query: the URL is a bearer credential until it expires.
 #[derive(Clone, PartialEq, Eq)]
 pub struct PresignedUrl {
     pub url: String,
     /// The headers that were signed (Content-Type, Content-MD5, `x-oss-*` …); a request made
     /// with the URL must carry them unchanged or OSS refuses the signature.
-    pub headers: Vec<(String, String)>,
+    pub headers: Headers,
     /// Unix time after which OSS refuses the URL (None for anonymous URLs, which never expire).
     pub expires_at: Option<i64>,
     /// What was signed (None for anonymous URLs).
@@ -33,27 +35,11 @@ pub struct PresignedUrl {
 }
 
 impl fmt::Debug for PresignedUrl {
-    // The query carries the signature and, with STS, the security token: the URL is a bearer
-    // credential until it expires.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let base = self.url.split('?').next().unwrap_or("");
-        let headers: Vec<(&str, &str)> = self
-            .headers
-            .iter()
-            .map(|(n, v)| {
-                (
-                    n.as_str(),
-                    if is_sensitive_header(n) {
-                        "<redacted>"
-                    } else {
-                        v.as_str()
-                    },
-                )
-            })
-            .collect();
         f.debug_struct("PresignedUrl")
             .field("url", &format_args!("{base}?<signed query redacted>"))
-            .field("headers", &headers)
+            .field("headers", &self.headers)
             .field("expires_at", &self.expires_at)
             .field(
                 "string_to_sign",
@@ -63,46 +49,7 @@ impl fmt::Debug for PresignedUrl {
     }
 }
 
-/// Ordered query parameters with dict semantics: setting a name that exists replaces its value
-/// where it stands (oss2 keeps parameters in a dict).
-struct Params<'a>(Vec<(Cow<'a, str>, Option<Cow<'a, str>>)>);
-
-impl<'a> Params<'a> {
-    fn set(&mut self, name: &'a str, value: String) {
-        match self.0.iter_mut().find(|(n, _)| n == name) {
-            Some(entry) => entry.1 = Some(Cow::Owned(value)),
-            None => self.0.push((Cow::Borrowed(name), Some(Cow::Owned(value)))),
-        }
-    }
-
-    fn iter(&self) -> impl Iterator<Item = (&str, Option<&str>)> {
-        self.0.iter().map(|(n, v)| (n.as_ref(), v.as_deref()))
-    }
-
-    /// Appends `OSSAccessKeyId`, `Expires` and `Signature` after the other parameters, in that
-    /// order, and writes the query into `url`.
-    fn push_signed(
-        mut self,
-        url: &mut String,
-        credentials: &'a Credentials,
-        expiration: String,
-        signature: String,
-    ) {
-        self.set("OSSAccessKeyId", credentials.access_key_id().to_string());
-        self.set("Expires", expiration);
-        self.set("Signature", signature);
-        encoding::push_query(url, self.iter());
-    }
-}
-
-/// The absolute expiry, `now + expires`; a URL cannot expire before it was made.
-fn expiration(now: i64, expires: i64) -> Result<i64, ClientError> {
-    if expires < 0 {
-        return Err(ClientError::NegativeExpiry { expires });
-    }
-    now.checked_add(expires)
-        .ok_or(ClientError::TimeOutOfRange { unix: now })
-}
+type Query = Vec<(String, Option<String>)>;
 
 impl Signer {
     /// A URL that performs `request` without credentials until `now + expires` (seconds).
@@ -119,44 +66,33 @@ impl Signer {
             method,
             bucket,
             key,
-            query,
+            mut query,
             mut headers,
             ..
         } = request.into_parts();
-        let key = key.unwrap_or_default();
-        if key.trim().is_empty() {
-            let problem = if key.is_empty() {
-                KeyProblem::Empty
-            } else {
-                KeyProblem::Blank
-            };
-            return Err(ClientError::InvalidObjectKey { key, problem });
+        // Object requests always have both; anything else has no key to sign a URL for.
+        let (Some(bucket), Some(key)) = (bucket, key) else {
+            return Err(ClientError::InvalidObjectKey {
+                key: String::new(),
+                problem: KeyProblem::Empty,
+            });
+        };
+        if is_blank(&key) {
+            return Err(ClientError::InvalidObjectKey {
+                key,
+                problem: KeyProblem::Blank,
+            });
         }
         let expiration = expiration(now, expires)?;
-        let bucket = bucket.ok_or(ClientError::MissingBucket)?;
-
         let mut url = String::with_capacity(256);
         endpoint.push_url(&mut url, Some(&bucket), &key, slash_safe);
-        let mut params = Params(
-            query
-                .iter()
-                .map(|(n, v)| (Cow::Borrowed(n.as_str()), v.as_deref().map(Cow::Borrowed)))
-                .collect(),
-        );
 
         let Auth::V1 {
             credentials,
             key: hmac,
         } = &self.auth
         else {
-            encoding::push_query(&mut url, params.iter());
-            let headers = headers.into_vec();
-            return Ok(PresignedUrl {
-                url,
-                headers,
-                expires_at: None,
-                string_to_sign: None,
-            });
+            return Ok(unsigned(url, &query, headers));
         };
         if self.verify_object_strict && key.starts_with('?') {
             return Err(ClientError::InvalidObjectKey {
@@ -164,11 +100,10 @@ impl Signer {
                 problem: KeyProblem::StartsWithQuestionMark,
             });
         }
-        let expiration_text = expiration.to_string();
-
         if let Some(token) = credentials.security_token() {
-            params.set("security-token", token.to_string());
+            set_param(&mut query, "security-token", Some(token.to_string()));
         }
+        let expiration_text = expiration.to_string();
         // A caller's Date is replaced by the expiry; an x-oss-date header would still win.
         headers.remove("date");
         let resource = v1::Resource {
@@ -176,12 +111,12 @@ impl Signer {
             key: &key,
         };
         let string_to_sign =
-            v1::string_to_sign(method, &headers, &expiration_text, resource, params.iter());
+            v1::string_to_sign(method, &headers, &expiration_text, resource, pairs(&query));
         let signature = v1::signature(hmac, &string_to_sign);
-        params.push_signed(&mut url, credentials, expiration_text, signature);
+        push_signed_query(&mut url, query, credentials, expiration_text, signature);
         Ok(PresignedUrl {
             url,
-            headers: headers.into_vec(),
+            headers,
             expires_at: Some(expiration),
             string_to_sign: Some(string_to_sign),
         })
@@ -189,6 +124,9 @@ impl Signer {
 
     /// The RTMP URL that pushes a stream into live channel `channel` of `bucket`, valid until
     /// `now + expires`. `playlist` names the m3u8 playlist (empty: the channel's default).
+    ///
+    /// Unlike oss2, which appends the channel name raw, the name is percent-encoded in the URL
+    /// path (the server decodes it; the signature covers the raw name either way).
     pub fn sign_rtmp_url(
         &self,
         endpoint: &Endpoint,
@@ -211,36 +149,80 @@ impl Signer {
         url.push('/');
         encoding::push_encoded(&mut url, channel, STRICT);
 
-        let mut params = Params(Vec::new());
+        let mut query = Query::new();
         if !playlist.is_empty() {
-            params.set("playlistName", playlist.to_string());
+            set_param(&mut query, "playlistName", Some(playlist.to_string()));
         }
         let Auth::V1 {
             credentials,
             key: hmac,
         } = &self.auth
         else {
-            encoding::push_query(&mut url, params.iter());
-            return Ok(PresignedUrl {
-                url,
-                headers: Vec::new(),
-                expires_at: None,
-                string_to_sign: None,
-            });
+            return Ok(unsigned(url, &query, Headers::new()));
         };
         if let Some(token) = credentials.security_token() {
-            params.set("security-token", token.to_string());
+            set_param(&mut query, "security-token", Some(token.to_string()));
         }
         let expiration_text = expiration.to_string();
         let string_to_sign =
-            v1::rtmp_string_to_sign(&expiration_text, params.iter(), bucket, channel);
+            v1::rtmp_string_to_sign(&expiration_text, pairs(&query), bucket, channel);
         let signature = v1::signature(hmac, &string_to_sign);
-        params.push_signed(&mut url, credentials, expiration_text, signature);
+        push_signed_query(&mut url, query, credentials, expiration_text, signature);
         Ok(PresignedUrl {
             url,
-            headers: Vec::new(),
+            headers: Headers::new(),
             expires_at: Some(expiration),
             string_to_sign: Some(string_to_sign),
         })
     }
+}
+
+/// White space as Python's `str.strip` sees it, which oss2 uses to refuse blank keys: Unicode
+/// white space plus the information separators U+001C–U+001F.
+fn is_blank(key: &str) -> bool {
+    key.chars()
+        .all(|c| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
+}
+
+/// The absolute expiry, `now + expires`; a URL cannot expire before it was made.
+fn expiration(now: i64, expires: i64) -> Result<i64, ClientError> {
+    if expires < 0 {
+        return Err(ClientError::NegativeExpiry { expires });
+    }
+    now.checked_add(expires)
+        .ok_or(ClientError::TimeOutOfRange { unix: now })
+}
+
+fn pairs(query: &Query) -> impl Iterator<Item = (&str, Option<&str>)> {
+    query.iter().map(|(n, v)| (n.as_str(), v.as_deref()))
+}
+
+/// An anonymous URL: the caller's parameters only, no expiry.
+fn unsigned(mut url: String, query: &Query, headers: Headers) -> PresignedUrl {
+    encoding::push_query(&mut url, pairs(query));
+    PresignedUrl {
+        url,
+        headers,
+        expires_at: None,
+        string_to_sign: None,
+    }
+}
+
+/// Appends `OSSAccessKeyId`, `Expires` and `Signature` after the other parameters, in that
+/// order, and writes the query into `url`.
+fn push_signed_query(
+    url: &mut String,
+    mut query: Query,
+    credentials: &Credentials,
+    expiration: String,
+    signature: String,
+) {
+    set_param(
+        &mut query,
+        "OSSAccessKeyId",
+        Some(credentials.access_key_id().to_string()),
+    );
+    set_param(&mut query, "Expires", Some(expiration));
+    set_param(&mut query, "Signature", Some(signature));
+    encoding::push_query(url, pairs(&query));
 }
