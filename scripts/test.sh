@@ -28,7 +28,7 @@ mkdir -p target
 cargo test --workspace -- --nocapture --test-threads 2 2>&1 | tee target/test.log
 # The summaries are the evidence; make them easy to find in the CI log.
 printf '\n==> conformance summaries\n'
-grep -E '^(signing|crc64|date) vectors:|^  (skipped|departed) ' target/test.log || true
+grep -E '^(signing|crc64|date|response|server error) vectors:|^  (skipped|departed) ' target/test.log || true
 
 step "the quickstart runs"
 cargo run --quiet --example quickstart >/dev/null

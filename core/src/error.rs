@@ -1,8 +1,9 @@
 //! One error taxonomy for every layer (DESIGN.md §4).
 //!
-//! The core raises three of the kinds: `Client` (the caller's input is invalid, raised before any
-//! I/O), `Decode` (a response could not be understood) and `Inconsistent` (a data check failed).
-//! `Server` arrives with response parsing, `Request` belongs to the drivers.
+//! The core raises four of the kinds: `Client` (the caller's input is invalid, raised before any
+//! I/O), `Server` (OSS answered with an error), `Decode` (a response could not be understood)
+//! and `Inconsistent` (a data check failed). `Request` (transport failures) belongs to the
+//! drivers, which wrap this type.
 
 use alloc::string::String;
 use core::fmt;
@@ -13,6 +14,8 @@ use core::fmt;
 pub enum Error {
     /// The caller's input is invalid; nothing was sent.
     Client(ClientError),
+    /// OSS answered with an error (boxed: it is large, and errors travel in every `Result`).
+    Server(alloc::boxed::Box<crate::server_error::ServerError>),
     /// A response could not be understood (bad number, malformed header or XML).
     Decode(DecodeError),
     /// A data check failed: what was sent or received is not what the server holds.
@@ -23,8 +26,12 @@ impl Error {
     /// Whether sending the same request again could succeed.
     pub fn is_retryable(&self) -> bool {
         // A corrupted transfer may well succeed the second time; bad input and an unreadable
-        // answer will not change by themselves.
-        matches!(self, Error::Inconsistent(_))
+        // answer will not change by themselves; the server error knows its own case.
+        match self {
+            Error::Server(e) => e.is_retryable(),
+            Error::Inconsistent(_) => true,
+            Error::Client(_) | Error::Decode(_) => false,
+        }
     }
 }
 
@@ -32,6 +39,7 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Client(e) => write!(f, "client error: {e}"),
+            Error::Server(e) => write!(f, "server error: {e}"),
             Error::Decode(e) => write!(f, "decode error: {e}"),
             Error::Inconsistent(e) => write!(f, "inconsistent data: {e}"),
         }
@@ -43,6 +51,12 @@ impl core::error::Error for Error {}
 impl From<ClientError> for Error {
     fn from(e: ClientError) -> Self {
         Error::Client(e)
+    }
+}
+
+impl From<crate::server_error::ServerError> for Error {
+    fn from(e: crate::server_error::ServerError) -> Self {
+        Error::Server(alloc::boxed::Box::new(e))
     }
 }
 

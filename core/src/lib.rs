@@ -23,11 +23,18 @@ pub mod endpoint;
 pub mod error;
 pub mod headers;
 pub mod names;
+pub mod ops;
 pub mod request;
+pub mod response;
+pub mod server_error;
 pub mod sign;
+#[cfg(feature = "std")]
+pub mod xml;
 
 pub use credentials::Credentials;
 pub use endpoint::{Addressing, Endpoint};
 pub use error::{ClientError, Error};
 pub use headers::Headers;
 pub use request::{Body, Method, Request, SignedRequest};
+pub use response::{RequestResult, ResponseHead};
+pub use server_error::{ErrorCode, ServerError};
