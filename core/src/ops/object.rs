@@ -4,7 +4,7 @@
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use super::Operation;
+use super::{Operation, Params, with_extras};
 use crate::dates;
 use crate::error::{ClientError, DecodeError, Error};
 use crate::headers::Headers;
@@ -220,8 +220,8 @@ pub struct GetObject {
     pub byte_range: Option<ByteRange>,
     /// `x-oss-process` (image processing and the like).
     pub process: Option<String>,
-    /// Extra query parameters: `versionId`, the `response-*` overrides …
-    pub params: Vec<(String, Option<String>)>,
+    /// `versionId`, the `response-*` overrides, `x-oss-traffic-limit` …
+    pub params: Params,
     /// Conditional and other request headers (If-Match, If-Modified-Since …).
     pub headers: Headers,
 }
@@ -240,18 +240,15 @@ impl Operation for GetObject {
     type Output = ObjectInfo;
 
     fn request(&self) -> Result<Request, ClientError> {
-        let mut request = Request::object(Method::Get, &self.bucket, &self.key)?;
-        let mut headers = self.headers.clone();
+        let request = Request::object(Method::Get, &self.bucket, &self.key)?;
+        let mut request = with_extras(request, &self.params, &self.headers)?;
         if let Some(range) = range_header(self.byte_range.unwrap_or((None, None)))? {
-            headers.insert("range", &range)?;
-        }
-        for (name, value) in &self.params {
-            request = request.with_query(name, value.as_deref());
+            request = request.with_header("range", &range)?;
         }
         if let Some(process) = &self.process {
             request = request.with_query("x-oss-process", Some(process));
         }
-        Ok(request.with_headers(headers))
+        Ok(request)
     }
 
     fn parse(&self, head: &ResponseHead, body: &[u8]) -> Result<ObjectInfo, Error> {
@@ -265,7 +262,7 @@ impl Operation for GetObject {
 pub struct HeadObject {
     pub bucket: String,
     pub key: String,
-    pub params: Vec<(String, Option<String>)>,
+    pub params: Params,
     pub headers: Headers,
 }
 
@@ -283,11 +280,8 @@ impl Operation for HeadObject {
     type Output = ObjectInfo;
 
     fn request(&self) -> Result<Request, ClientError> {
-        let mut request = Request::object(Method::Head, &self.bucket, &self.key)?;
-        for (name, value) in &self.params {
-            request = request.with_query(name, value.as_deref());
-        }
-        Ok(request.with_headers(self.headers.clone()))
+        let request = Request::object(Method::Head, &self.bucket, &self.key)?;
+        with_extras(request, &self.params, &self.headers)
     }
 
     fn parse(&self, head: &ResponseHead, body: &[u8]) -> Result<ObjectInfo, Error> {
@@ -315,7 +309,9 @@ pub struct ObjectMeta {
 pub struct GetObjectMeta {
     pub bucket: String,
     pub key: String,
-    pub version_id: Option<String>,
+    /// `versionId` and the like.
+    pub params: Params,
+    pub headers: Headers,
 }
 
 impl GetObjectMeta {
@@ -323,17 +319,8 @@ impl GetObjectMeta {
         GetObjectMeta {
             bucket: bucket.to_string(),
             key: key.to_string(),
-            version_id: None,
+            ..GetObjectMeta::default()
         }
-    }
-
-    fn request_for(&self) -> Result<Request, ClientError> {
-        let request = Request::object(Method::Head, &self.bucket, &self.key)?
-            .with_query("objectMeta", Some(""));
-        Ok(match &self.version_id {
-            Some(version) => request.with_query("versionId", Some(version)),
-            None => request,
-        })
     }
 }
 
@@ -341,7 +328,8 @@ impl Operation for GetObjectMeta {
     type Output = ObjectMeta;
 
     fn request(&self) -> Result<Request, ClientError> {
-        self.request_for()
+        let request = Request::object(Method::Head, &self.bucket, &self.key)?;
+        Ok(with_extras(request, &self.params, &self.headers)?.with_query("objectMeta", Some("")))
     }
 
     fn parse(&self, head: &ResponseHead, body: &[u8]) -> Result<ObjectMeta, Error> {
@@ -372,7 +360,7 @@ impl Operation for ObjectExists {
     type Output = bool;
 
     fn request(&self) -> Result<Request, ClientError> {
-        self.0.request_for()
+        self.0.request()
     }
 
     fn parse(&self, head: &ResponseHead, body: &[u8]) -> Result<bool, Error> {
@@ -392,7 +380,9 @@ impl Operation for ObjectExists {
 pub struct DeleteObject {
     pub bucket: String,
     pub key: String,
-    pub version_id: Option<String>,
+    /// `versionId` and the like.
+    pub params: Params,
+    pub headers: Headers,
 }
 
 impl DeleteObject {
@@ -400,7 +390,7 @@ impl DeleteObject {
         DeleteObject {
             bucket: bucket.to_string(),
             key: key.to_string(),
-            version_id: None,
+            ..DeleteObject::default()
         }
     }
 }
@@ -410,10 +400,7 @@ impl Operation for DeleteObject {
 
     fn request(&self) -> Result<Request, ClientError> {
         let request = Request::object(Method::Delete, &self.bucket, &self.key)?;
-        Ok(match &self.version_id {
-            Some(version) => request.with_query("versionId", Some(version)),
-            None => request,
-        })
+        with_extras(request, &self.params, &self.headers)
     }
 
     fn parse(&self, head: &ResponseHead, body: &[u8]) -> Result<RequestResult, Error> {
@@ -426,11 +413,25 @@ impl Operation for DeleteObject {
 pub const OBJECT_ACLS: [&str; 4] = ["default", "private", "public-read", "public-read-write"];
 
 /// Sets an object's ACL (`Bucket.put_object_acl`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PutObjectAcl {
     pub bucket: String,
     pub key: String,
+    /// One of [`OBJECT_ACLS`].
     pub acl: String,
+    pub params: Params,
+    pub headers: Headers,
+}
+
+impl PutObjectAcl {
+    pub fn new(bucket: &str, key: &str, acl: &str) -> PutObjectAcl {
+        PutObjectAcl {
+            bucket: bucket.to_string(),
+            key: key.to_string(),
+            acl: acl.to_string(),
+            ..PutObjectAcl::default()
+        }
+    }
 }
 
 impl Operation for PutObjectAcl {
@@ -443,7 +444,8 @@ impl Operation for PutObjectAcl {
                 value: self.acl.clone(),
             });
         }
-        Request::object(Method::Put, &self.bucket, &self.key)?
+        let request = Request::object(Method::Put, &self.bucket, &self.key)?;
+        with_extras(request, &self.params, &self.headers)?
             .with_query("acl", Some(""))
             .with_header("x-oss-object-acl", &self.acl)
     }
@@ -463,10 +465,22 @@ pub struct GetObjectAclResult {
 }
 
 /// Reads an object's ACL (`Bucket.get_object_acl`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GetObjectAcl {
     pub bucket: String,
     pub key: String,
+    pub params: Params,
+    pub headers: Headers,
+}
+
+impl GetObjectAcl {
+    pub fn new(bucket: &str, key: &str) -> GetObjectAcl {
+        GetObjectAcl {
+            bucket: bucket.to_string(),
+            key: key.to_string(),
+            ..GetObjectAcl::default()
+        }
+    }
 }
 
 #[cfg(feature = "std")]
@@ -474,7 +488,8 @@ impl Operation for GetObjectAcl {
     type Output = GetObjectAclResult;
 
     fn request(&self) -> Result<Request, ClientError> {
-        Request::object(Method::Get, &self.bucket, &self.key).map(|r| r.with_query("acl", Some("")))
+        let request = Request::object(Method::Get, &self.bucket, &self.key)?;
+        Ok(with_extras(request, &self.params, &self.headers)?.with_query("acl", Some("")))
     }
 
     fn parse(&self, head: &ResponseHead, body: &[u8]) -> Result<GetObjectAclResult, Error> {

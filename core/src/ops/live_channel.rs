@@ -1,0 +1,1 @@
+//! Live channel (RTMP ingest) operations.

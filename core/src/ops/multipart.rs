@@ -1,0 +1,1 @@
+//! Multipart upload operations.

@@ -1,0 +1,1 @@
+//! Service-level and listing operations.

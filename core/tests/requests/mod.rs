@@ -1,0 +1,114 @@
+//! Building typed operations from `signing.json` request records, one file per group.
+
+pub mod bucket;
+pub mod live_channel;
+pub mod multipart;
+pub mod object;
+pub mod service;
+
+use oss_core::ClientError;
+use oss_core::request::Request;
+use serde_json::Value;
+
+/// The operations of the seed list (issue 3), as oss2 names them.
+pub const SEED_OPERATIONS: &[&str] = &[
+    "Service.list_buckets",
+    "Bucket.put_object",
+    "Bucket.append_object",
+    "Bucket.get_object",
+    "Bucket.delete_object",
+    "Bucket.batch_delete_objects",
+    "Bucket.list_objects",
+    "Bucket.head_object",
+    "Bucket.get_object_meta",
+    "Bucket.object_exists",
+    "Bucket.put_object_acl",
+    "Bucket.get_object_acl",
+    "Bucket.update_object_meta",
+    "Bucket.copy_object",
+    "Bucket.init_multipart_upload",
+    "Bucket.upload_part",
+    "Bucket.complete_multipart_upload",
+    "Bucket.abort_multipart_upload",
+    "Bucket.list_multipart_uploads",
+    "Bucket.list_parts",
+    "Bucket.put_symlink",
+    "Bucket.get_symlink",
+    "Bucket.create_bucket",
+    "Bucket.delete_bucket",
+    "Bucket.get_bucket_location",
+    "Bucket.put_bucket_acl",
+    "Bucket.get_bucket_acl",
+    "Bucket.put_bucket_cors",
+    "Bucket.get_bucket_cors",
+    "Bucket.delete_bucket_cors",
+    "Bucket.put_bucket_lifecycle",
+    "Bucket.get_bucket_lifecycle",
+    "Bucket.delete_bucket_lifecycle",
+    "Bucket.put_bucket_logging",
+    "Bucket.get_bucket_logging",
+    "Bucket.delete_bucket_logging",
+    "Bucket.put_bucket_referer",
+    "Bucket.get_bucket_referer",
+    "Bucket.put_bucket_website",
+    "Bucket.get_bucket_website",
+    "Bucket.delete_bucket_website",
+    "Bucket.create_live_channel",
+    "Bucket.delete_live_channel",
+    "Bucket.get_live_channel",
+    "Bucket.list_live_channel",
+    "Bucket.get_live_channel_stat",
+    "Bucket.put_live_channel_status",
+    "Bucket.get_live_channel_history",
+    "Bucket.post_vod_playlist",
+];
+
+/// The operations the group files below can build so far.
+pub fn built_operations() -> impl Iterator<Item = &'static str> {
+    [object::OPERATIONS].into_iter().flatten().copied()
+}
+
+/// The typed operation's request for `op`, from the record; None: not built (yet).
+pub fn build(op: &str, record: &Value) -> Option<Result<Request, ClientError>> {
+    object::build(op, record)
+        .or_else(|| service::build(op, record))
+        .or_else(|| multipart::build(op, record))
+        .or_else(|| bucket::build(op, record))
+        .or_else(|| live_channel::build(op, record))
+}
+
+/// The record's `params` value of `name` (None when absent or null).
+pub fn param<'a>(record: &'a Value, name: &str) -> Option<&'a str> {
+    record["params"].as_array()?.iter().find(|p| p[0] == name)?[1].as_str()
+}
+
+/// The record's header `name` (any case).
+pub fn header<'a>(record: &'a Value, name: &str) -> Option<&'a str> {
+    record["headers"]
+        .as_object()?
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))?
+        .1
+        .as_str()
+}
+
+/// The record's headers other than those the signer sets, as a `Headers` value.
+pub fn headers(record: &Value) -> oss_core::Headers {
+    let mut headers = oss_core::Headers::new();
+    for (name, value) in record["headers"].as_object().into_iter().flatten() {
+        if !["date", "authorization"].contains(&name.to_ascii_lowercase().as_str()) {
+            headers
+                .insert(name, value.as_str().unwrap_or(""))
+                .expect("vector headers are valid");
+        }
+    }
+    headers
+}
+
+pub fn bucket(record: &Value) -> &str {
+    record["bucket"].as_str().unwrap_or("")
+}
+
+pub fn key(record: &Value) -> &str {
+    record["key"].as_str().unwrap_or("")
+}
