@@ -45,6 +45,18 @@ where
     }
 }
 
+/// Percent-decodes a value OSS sent with `encoding-type=url`, as oss2's `unquote` does: `%XX`
+/// sequences become bytes (UTF-8 decoded), `+` stays `+`.
+pub fn url_decode(s: &str) -> Result<String, crate::error::DecodeError> {
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8()
+        .map(alloc::borrow::Cow::into_owned)
+        .map_err(|e| crate::error::DecodeError {
+            what: String::from("url-encoded value"),
+            reason: alloc::format!("{s:?} does not decode to UTF-8: {e}"),
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,6 +79,12 @@ mod tests {
         );
         assert_eq!(enc("é", STRICT), "%C3%A9");
         assert_eq!(enc("a/b c", SLASH_SAFE), "a/b%20c");
+    }
+
+    #[test]
+    fn url_decode_keeps_plus() {
+        assert_eq!(url_decode("a%20b+c%2Bd%25%E4%B8%AD").unwrap(), "a b+c+d%中");
+        assert!(url_decode("%FF").is_err());
     }
 
     #[test]

@@ -103,6 +103,9 @@ fn check(operation: &str, record: &Value) -> Option<Result<(), String>> {
     let produced = responses::object::parse(operation, &head, &body, record)
         .or_else(|| responses::service::parse(operation, &head, &body, record))
         .or_else(|| responses::multipart::parse(operation, &head, &body, record))
+        .or_else(|| responses::symlink::parse(operation, &head, &body, record))
+        .or_else(|| responses::copy::parse(operation, &head, &body, record))
+        .or_else(|| responses::delete_objects::parse(operation, &head, &body, record))
         .or_else(|| responses::bucket::parse(operation, &head, &body, record))
         .or_else(|| responses::live_channel::parse(operation, &head, &body, record))?;
     Some(compare(record, produced))

@@ -3,6 +3,8 @@
 //! `execute`: sign [`Operation::request`], send it, hand the answer to [`Operation::parse`].
 
 pub mod bucket;
+pub mod copy;
+pub mod delete_objects;
 pub mod live_channel;
 pub mod multipart;
 pub mod object;
@@ -49,6 +51,15 @@ pub trait Operation {
     /// Operations whose body is object data (GetObject) read the head only; the driver streams
     /// the body. A non-2xx answer becomes [`Error::Server`].
     fn parse(&self, head: &ResponseHead, body: &[u8]) -> Result<Self::Output, Error>;
+}
+
+/// `Content-MD5`: base64 of the MD5 digest of `body` (oss2 sends it with some XML bodies, and
+/// callers may send it with object data so OSS rejects a corrupted upload; with V1
+/// it is signed).
+pub fn content_md5(body: &[u8]) -> String {
+    use base64::Engine as _;
+    use md5::Digest as _;
+    base64::engine::general_purpose::STANDARD.encode(md5::Md5::digest(body))
 }
 
 /// A listing read page by page, as a state machine without I/O (quinn-proto style): ask for

@@ -1,10 +1,13 @@
 //! Building typed operations from `signing.json` request records, one file per group.
 
 pub mod bucket;
+pub mod copy;
+pub mod delete_objects;
 pub mod live_channel;
 pub mod multipart;
 pub mod object;
 pub mod service;
+pub mod symlink;
 
 use oss_core::ClientError;
 use oss_core::request::Request;
@@ -65,7 +68,19 @@ pub const SEED_OPERATIONS: &[&str] = &[
 
 /// The operations the group files below can build so far.
 pub fn built_operations() -> impl Iterator<Item = &'static str> {
-    [object::OPERATIONS].into_iter().flatten().copied()
+    [
+        object::OPERATIONS,
+        service::OPERATIONS,
+        multipart::OPERATIONS,
+        symlink::OPERATIONS,
+        copy::OPERATIONS,
+        delete_objects::OPERATIONS,
+        bucket::OPERATIONS,
+        live_channel::OPERATIONS,
+    ]
+    .into_iter()
+    .flatten()
+    .copied()
 }
 
 /// The typed operation's request for `op`, from the record; None: not built (yet).
@@ -73,6 +88,9 @@ pub fn build(op: &str, record: &Value) -> Option<Result<Request, ClientError>> {
     object::build(op, record)
         .or_else(|| service::build(op, record))
         .or_else(|| multipart::build(op, record))
+        .or_else(|| symlink::build(op, record))
+        .or_else(|| copy::build(op, record))
+        .or_else(|| delete_objects::build(op, record))
         .or_else(|| bucket::build(op, record))
         .or_else(|| live_channel::build(op, record))
 }

@@ -2,10 +2,13 @@
 //! issue asks), used by `response_vectors.rs`.
 
 pub mod bucket;
+pub mod copy;
+pub mod delete_objects;
 pub mod live_channel;
 pub mod multipart;
 pub mod object;
 pub mod service;
+pub mod symlink;
 
 use oss_core::RequestResult;
 use serde_json::{Value, json};

@@ -1,0 +1,1 @@
+//! Server-side copies: CopyObject, and UpdateObjectMeta (a copy onto itself).

@@ -1,0 +1,1 @@
+//! DeleteMultipleObjects (`Bucket.batch_delete_objects`).
