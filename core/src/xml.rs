@@ -99,7 +99,7 @@ pub fn parse(body: &[u8]) -> Result<Element, DecodeError> {
                 let open = stack
                     .last_mut()
                     .ok_or_else(|| malformed("reference outside the root element"))?;
-                open.text.push_str(&resolve(&reference)?);
+                open.text.push_str(&resolve_reference(&reference)?);
             }
             Event::Eof => break,
             Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::DocType(_) => {}
@@ -124,7 +124,7 @@ fn close(stack: &mut [Element], root: &mut Option<Element>, mut element: Element
 }
 
 /// The five predefined entities and character references; OSS sends nothing else.
-fn resolve(reference: &str) -> Result<Cow<'static, str>, DecodeError> {
+pub(crate) fn resolve_reference(reference: &str) -> Result<Cow<'static, str>, DecodeError> {
     Ok(Cow::Borrowed(match reference {
         "lt" => "<",
         "gt" => ">",

@@ -8,11 +8,18 @@
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use super::{Operation, Paginated, Params, with_extras};
-use crate::error::{ClientError, Error};
+use super::Params;
 use crate::headers::Headers;
+use crate::response::RequestResult;
+// Reading listings needs XML, which needs std.
+#[cfg(feature = "std")]
+use super::{Operation, Paginated, with_extras};
+#[cfg(feature = "std")]
+use crate::error::{ClientError, Error};
+#[cfg(feature = "std")]
 use crate::request::{Method, Request};
-use crate::response::{RequestResult, ResponseHead};
+#[cfg(feature = "std")]
+use crate::response::ResponseHead;
 
 /// Owner of a bucket or object.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -77,6 +84,7 @@ impl ListBuckets {
     }
 }
 
+#[cfg(feature = "std")]
 fn check_max(what: &'static str, max: u32) -> Result<(), ClientError> {
     if (1..=1000).contains(&max) {
         Ok(())
@@ -238,6 +246,10 @@ impl Paginated for ListObjects {
 #[cfg(feature = "std")]
 mod listing {
     use alloc::string::{String, ToString};
+    use alloc::vec::Vec;
+
+    use quick_xml::Reader;
+    use quick_xml::events::Event;
 
     use super::{ListObjectsResult, ObjectSummary, Owner};
     use crate::dates;
@@ -274,14 +286,6 @@ mod listing {
         dates::iso8601_to_unixtime_lenient(text(parent, name)?)
     }
 
-    pub fn number(parent: &Element, name: &str) -> Result<u64, DecodeError> {
-        let value = text(parent, name)?;
-        value.trim().parse().map_err(|_| DecodeError {
-            what: alloc::format!("{}/{name}", parent.name),
-            reason: alloc::format!("{value:?} is not an unsigned number"),
-        })
-    }
-
     pub fn owner(node: &Element) -> Owner {
         Owner {
             id: node.child_text("ID").unwrap_or_default().to_string(),
@@ -292,47 +296,252 @@ mod listing {
         }
     }
 
-    /// A key, prefix or marker: url-decoded when the listing says it is url-encoded.
-    pub fn object_name(
-        parent: &Element,
-        name: &str,
-        url_encoded: bool,
-    ) -> Result<String, DecodeError> {
-        let raw = text(parent, name)?;
-        if url_encoded {
-            url_decode(raw)
-        } else {
-            Ok(raw.to_string())
-        }
-    }
-
+    /// Reads a ListBucketResult in one pass over the XML events, without building a tree: a
+    /// page of 1000 keys is the largest document OSS sends often, and listing speed is the
+    /// client's speed on big buckets.
     pub fn list_objects(head: &ResponseHead, body: &[u8]) -> Result<ListObjectsResult, Error> {
-        let root = crate::xml::parse(body)?;
-        let url_encoded = root.child_text("EncodingType") == Some("url");
+        let text =
+            core::str::from_utf8(body).map_err(|e| malformed(alloc::format!("not UTF-8: {e}")))?;
+        let mut reader = Reader::from_str(text);
         let mut page = ListObjectsResult {
             result: RequestResult::from_head(head),
             ..ListObjectsResult::default()
         };
-        page.is_truncated = flag(&root, "IsTruncated")?;
+        let (mut encoding_type, mut is_truncated, mut next_marker) = (None, None, None);
+        // Elements from the root down, and the text of the innermost one.
+        let mut path: Vec<Tag> = Vec::with_capacity(8);
+        let mut value = String::new();
+        let mut object = PartialObject::default();
+        let mut owner: Option<Owner> = None;
+        let mut seen_root = false;
+        loop {
+            match reader.read_event().map_err(malformed)? {
+                Event::Start(start) => {
+                    if path.len() >= crate::xml::MAX_DEPTH || (path.is_empty() && seen_root) {
+                        return Err(malformed("unexpected element").into());
+                    }
+                    seen_root = true;
+                    let name = Tag::of(start.name().into_inner());
+                    match (path.as_slice(), name) {
+                        ([_], Tag::Contents) => object = PartialObject::default(),
+                        ([_, Tag::Contents], Tag::Owner) => owner = Some(Owner::default()),
+                        _ => {}
+                    }
+                    path.push(name);
+                    value.clear();
+                }
+                Event::Empty(start) => {
+                    // `<Tag/>`: an element with empty text.
+                    let name = Tag::of(start.name().into_inner());
+                    path.push(name);
+                    value.clear();
+                    end_element(
+                        &path,
+                        &mut value,
+                        &mut object,
+                        &mut owner,
+                        &mut page,
+                        &mut encoding_type,
+                        &mut is_truncated,
+                        &mut next_marker,
+                    )?;
+                    path.pop();
+                }
+                Event::End(_) => {
+                    end_element(
+                        &path,
+                        &mut value,
+                        &mut object,
+                        &mut owner,
+                        &mut page,
+                        &mut encoding_type,
+                        &mut is_truncated,
+                        &mut next_marker,
+                    )?;
+                    path.pop();
+                }
+                Event::Text(t) => value.push_str(&t.xml10_content()),
+                Event::CData(t) => value.push_str(&t),
+                Event::GeneralRef(r) => value.push_str(&crate::xml::resolve_reference(&r)?),
+                Event::Eof => break,
+                Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::DocType(_) => {}
+            }
+        }
+        if !path.is_empty() || !seen_root {
+            return Err(malformed("the document ends inside an element").into());
+        }
+        let root_missing = |name: &str| DecodeError {
+            what: alloc::format!("ListBucketResult/{name}"),
+            reason: "the element is missing".to_string(),
+        };
+        page.is_truncated = match is_truncated
+            .ok_or_else(|| root_missing("IsTruncated"))?
+            .as_str()
+        {
+            "true" => true,
+            "false" => false,
+            other => {
+                return Err(DecodeError {
+                    what: "ListBucketResult/IsTruncated".to_string(),
+                    reason: alloc::format!("{other:?} is neither true nor false"),
+                }
+                .into());
+            }
+        };
+        // Keys can only be decoded once the whole page says whether they are encoded.
+        if encoding_type.as_deref() == Some("url") {
+            for object in &mut page.objects {
+                object.key = url_decode(&object.key)?;
+            }
+            for prefix in &mut page.prefixes {
+                *prefix = url_decode(prefix)?;
+            }
+        }
         if page.is_truncated {
-            page.next_marker = object_name(&root, "NextMarker", url_encoded)?;
-        }
-        for contents in root.children_named("Contents") {
-            page.objects.push(ObjectSummary {
-                key: object_name(contents, "Key", url_encoded)?,
-                last_modified: time(contents, "LastModified")?,
-                etag: strip_quotes(text(contents, "ETag")?).to_string(),
-                object_type: text(contents, "Type")?.to_string(),
-                size: number(contents, "Size")?,
-                storage_class: text(contents, "StorageClass")?.to_string(),
-                owner: contents.child("Owner").map(owner),
-                restore_info: contents.child_text("RestoreInfo").map(str::to_string),
-            });
-        }
-        for prefixes in root.children_named("CommonPrefixes") {
-            page.prefixes
-                .push(object_name(prefixes, "Prefix", url_encoded)?);
+            let marker = next_marker.ok_or_else(|| root_missing("NextMarker"))?;
+            page.next_marker = if encoding_type.as_deref() == Some("url") {
+                url_decode(&marker)?
+            } else {
+                marker
+            };
         }
         Ok(page)
+    }
+
+    /// The elements of a listing this parser reads; anything else is `Other` and ignored.
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    enum Tag {
+        EncodingType,
+        IsTruncated,
+        NextMarker,
+        CommonPrefixes,
+        Prefix,
+        Contents,
+        Key,
+        LastModified,
+        Etag,
+        Type,
+        Size,
+        StorageClass,
+        RestoreInfo,
+        Owner,
+        Id,
+        DisplayName,
+        Other,
+    }
+
+    impl Tag {
+        fn of(name: &str) -> Tag {
+            match name {
+                "EncodingType" => Tag::EncodingType,
+                "IsTruncated" => Tag::IsTruncated,
+                "NextMarker" => Tag::NextMarker,
+                "CommonPrefixes" => Tag::CommonPrefixes,
+                "Prefix" => Tag::Prefix,
+                "Contents" => Tag::Contents,
+                "Key" => Tag::Key,
+                "LastModified" => Tag::LastModified,
+                "ETag" => Tag::Etag,
+                "Type" => Tag::Type,
+                "Size" => Tag::Size,
+                "StorageClass" => Tag::StorageClass,
+                "RestoreInfo" => Tag::RestoreInfo,
+                "Owner" => Tag::Owner,
+                "ID" => Tag::Id,
+                "DisplayName" => Tag::DisplayName,
+                _ => Tag::Other,
+            }
+        }
+    }
+
+    /// The fields of a `<Contents>` read so far.
+    #[derive(Default)]
+    struct PartialObject {
+        key: Option<String>,
+        last_modified: Option<i64>,
+        etag: Option<String>,
+        object_type: Option<String>,
+        size: Option<u64>,
+        storage_class: Option<String>,
+        restore_info: Option<String>,
+    }
+
+    fn malformed(reason: impl core::fmt::Display) -> DecodeError {
+        DecodeError {
+            what: "ListBucketResult".to_string(),
+            reason: reason.to_string(),
+        }
+    }
+
+    /// Files the text of the element that just ended under its place in the document.
+    #[allow(clippy::too_many_arguments)]
+    fn end_element(
+        path: &[Tag],
+        value: &mut String,
+        object: &mut PartialObject,
+        owner: &mut Option<Owner>,
+        page: &mut ListObjectsResult,
+        encoding_type: &mut Option<String>,
+        is_truncated: &mut Option<String>,
+        next_marker: &mut Option<String>,
+    ) -> Result<(), DecodeError> {
+        let take = |value: &mut String| core::mem::take(value);
+        match path {
+            [_, Tag::EncodingType] => *encoding_type = Some(take(value)),
+            [_, Tag::IsTruncated] => *is_truncated = Some(take(value)),
+            [_, Tag::NextMarker] => *next_marker = Some(take(value)),
+            [_, Tag::CommonPrefixes, Tag::Prefix] => page.prefixes.push(take(value)),
+            [_, Tag::Contents, field] => match *field {
+                Tag::Key => object.key = Some(take(value)),
+                Tag::LastModified => {
+                    object.last_modified = Some(dates::iso8601_to_unixtime_lenient(value)?)
+                }
+                Tag::Etag => object.etag = Some(strip_quotes(value).to_string()),
+                Tag::Type => object.object_type = Some(take(value)),
+                Tag::Size => {
+                    object.size = Some(value.trim().parse().map_err(|_| DecodeError {
+                        what: "Contents/Size".to_string(),
+                        reason: alloc::format!("{value:?} is not an unsigned number"),
+                    })?)
+                }
+                Tag::StorageClass => object.storage_class = Some(take(value)),
+                Tag::RestoreInfo => object.restore_info = Some(take(value)),
+                _ => {}
+            },
+            [_, Tag::Contents, Tag::Owner, Tag::Id] => {
+                if let Some(owner) = owner {
+                    owner.id = take(value);
+                }
+            }
+            [_, Tag::Contents, Tag::Owner, Tag::DisplayName] => {
+                if let Some(owner) = owner {
+                    owner.display_name = take(value);
+                }
+            }
+            [_, Tag::Contents] => {
+                let object = core::mem::take(object);
+                let missing = |name: &str| DecodeError {
+                    what: alloc::format!("Contents/{name}"),
+                    reason: "the element is missing".to_string(),
+                };
+                page.objects.push(ObjectSummary {
+                    key: object.key.ok_or_else(|| missing("Key"))?,
+                    last_modified: object
+                        .last_modified
+                        .ok_or_else(|| missing("LastModified"))?,
+                    etag: object.etag.ok_or_else(|| missing("ETag"))?,
+                    object_type: object.object_type.ok_or_else(|| missing("Type"))?,
+                    size: object.size.ok_or_else(|| missing("Size"))?,
+                    storage_class: object
+                        .storage_class
+                        .ok_or_else(|| missing("StorageClass"))?,
+                    owner: owner.take(),
+                    restore_info: object.restore_info,
+                });
+            }
+            _ => {}
+        }
+        value.clear();
+        Ok(())
     }
 }
