@@ -25,7 +25,8 @@ fn replay(target: &str, body: fn(&[u8])) -> usize {
 
 #[test]
 fn fuzz_corpora_replay_without_panics() {
-    let targets: [(&str, fn(&[u8])); 4] = [
+    type Body = fn(&[u8]);
+    let targets: [(&str, Body); 4] = [
         ("listings", fuzzing::listings),
         ("error_bodies", fuzzing::error_bodies),
         ("response_headers", fuzzing::response_headers),
