@@ -5,7 +5,9 @@
 #![allow(dead_code)] // each includer uses its own subset
 
 use oss_core::ops::Operation;
-use oss_core::ops::object::{AppendObject, GetObject, GetObjectAcl, GetObjectMeta, HeadObject, ObjectExists, PutObject};
+use oss_core::ops::object::{
+    AppendObject, GetObject, GetObjectAcl, GetObjectMeta, HeadObject, ObjectExists, PutObject,
+};
 use oss_core::ops::service::{ListBuckets, ListObjects};
 use oss_core::{ResponseHead, ServerError};
 
@@ -42,7 +44,10 @@ pub fn error_bodies(data: &[u8]) {
 pub fn response_headers(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let mut lines = text.lines();
-    let status = lines.next().and_then(|l| l.trim().parse::<u16>().ok()).unwrap_or(200);
+    let status = lines
+        .next()
+        .and_then(|l| l.trim().parse::<u16>().ok())
+        .unwrap_or(200);
     let mut head = ResponseHead::new(status);
     for line in lines {
         if let Some((name, value)) = line.split_once(':') {
