@@ -215,5 +215,9 @@ mod tests {
         push_text_element(&mut out, "Key", "a&b<c>\"d'é");
         push_text_element(&mut out, "Empty", "");
         assert_eq!(out, "<Key>a&amp;b&lt;c&gt;\"d'é</Key><Empty />");
+        let mut out = String::new();
+        push_escaped(&mut out, "line\rbreak");
+        assert_eq!(out, "line&#13;break");
+        assert_eq!(parse(b"<K>line&#13;break</K>").unwrap().text, "line\rbreak");
     }
 }

@@ -128,6 +128,9 @@ fn malformed_listings_are_decode_errors() {
         "<ListBucketResult><EncodingType>url</EncodingType><IsTruncated>true</IsTruncated><NextMarker>%FF</NextMarker></ListBucketResult>",
         "<ListBucketResult><IsTruncated>false</IsTruncated><Contents><Key>k</Key><LastModified>x</LastModified></Contents></ListBucketResult>",
         "<ListBucketResult",
+        // Found by fuzzing: stray text before the root was ignored by the streaming parser.
+        "<?xml x?>m<ListBucketResult><IsTruncated>false</IsTruncated></ListBucketResult>",
+        "<ListBucketResult><IsTruncated>false</IsTruncated></ListBucketResult>tail",
     ] {
         let result = ListObjects::new("b").parse(&ok(), bad.as_bytes());
         assert!(matches!(result, Err(Error::Decode(_))), "{bad}: {result:?}");

@@ -360,6 +360,15 @@ mod listing {
                     )?;
                     path.pop();
                 }
+                // Outside the root only white space may stand, as for the element tree.
+                Event::Text(t) if path.is_empty() => {
+                    if !t.trim_ascii().is_empty() {
+                        return Err(malformed("text outside the root element").into());
+                    }
+                }
+                Event::CData(_) | Event::GeneralRef(_) if path.is_empty() => {
+                    return Err(malformed("content outside the root element").into());
+                }
                 Event::Text(t) => value.push_str(&t.xml10_content()),
                 Event::CData(t) => value.push_str(&t),
                 Event::GeneralRef(r) => value.push_str(&crate::xml::resolve_reference(&r)?),
