@@ -2,10 +2,10 @@
 //!
 //! OSS refuses a `/` in a channel name, and so do the operations (`InvalidLiveChannelName`,
 //! before any I/O); oss2 checks nothing, and most of these records were made with object keys
-//! such as `dir/sub/file.txt` as channel names. Such records are not built here, so the harness
-//! counts them as not built; `live_channel_models.rs` checks that each is refused and that,
-//! under a name OSS accepts, the rest of the record (method, query, headers, body) is
-//! reproduced. This file uses nothing from `requests/mod.rs`, so that test can include it.
+//! such as `dir/sub/file.txt` as channel names. [`refused_by_design`] tells the harness which
+//! refusals are these; `live_channel_models.rs` checks that, under a name OSS accepts, the rest
+//! of such a record (method, query, headers, body) is reproduced. This file uses nothing from
+//! `requests/mod.rs`, so that test can include it.
 
 use oss_core::ClientError;
 use oss_core::ops::Operation;
@@ -17,15 +17,8 @@ use oss_core::ops::live_channel::{
 use oss_core::request::Request;
 use serde_json::Value;
 
-/// The operations whose records must reproduce at least one request in `request_vectors`.
-/// The others of [`ALL_OPERATIONS`] are built too, but every record `signing.json` has of them
-/// names a channel with a `/` (see above).
-pub const OPERATIONS: &[&str] = &[
-    "Bucket.get_live_channel",
-    "Bucket.list_live_channel",
-    "Bucket.put_live_channel_status",
-    "Bucket.post_vod_playlist",
-];
+/// The operations built here.
+pub const OPERATIONS: &[&str] = ALL_OPERATIONS;
 
 /// Every live channel operation built here.
 pub const ALL_OPERATIONS: &[&str] = &[
@@ -40,16 +33,20 @@ pub const ALL_OPERATIONS: &[&str] = &[
     "Bucket.get_vod_playlist",
 ];
 
-/// None: not one of this group's operations, or a record whose channel name OSS refuses.
+/// None: not one of this group's operations.
 pub fn build(op: &str, record: &Value) -> Option<Result<Request, ClientError>> {
     if !ALL_OPERATIONS.contains(&op) {
         return None;
     }
-    let channel = channel_name(op, record);
-    if channel.contains('/') {
-        return None;
-    }
-    Some(build_as(op, record, channel))
+    Some(build_as(op, record, channel_name(op, record)))
+}
+
+/// Why the refusal `error` of `record` is intended, if it is: a channel name with a `/`.
+pub fn refused_by_design(op: &str, record: &Value, error: &ClientError) -> Option<&'static str> {
+    (ALL_OPERATIONS.contains(&op)
+        && channel_name(op, record).contains('/')
+        && matches!(error, ClientError::InvalidLiveChannelName { .. }))
+    .then_some("channel name with '/', which OSS refuses (oss2 sends it)")
 }
 
 /// The channel a record names: its key, or for `post_vod_playlist` (key

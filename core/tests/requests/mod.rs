@@ -95,6 +95,11 @@ pub fn build(op: &str, record: &Value) -> Option<Result<Request, ClientError>> {
         .or_else(|| live_channel::build(op, record))
 }
 
+/// Why a record's refusal is intended (a stricter check than oss2's, on purpose), if it is.
+pub fn refused_by_design(op: &str, record: &Value, error: &ClientError) -> Option<&'static str> {
+    live_channel::refused_by_design(op, record, error)
+}
+
 /// The record's `params` value of `name` (None when absent or null).
 pub fn param<'a>(record: &'a Value, name: &str) -> Option<&'a str> {
     record["params"].as_array()?.iter().find(|p| p[0] == name)?[1].as_str()
