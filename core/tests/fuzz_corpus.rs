@@ -26,11 +26,13 @@ fn replay(target: &str, body: fn(&[u8])) -> usize {
 #[test]
 fn fuzz_corpora_replay_without_panics() {
     type Body = fn(&[u8]);
-    let targets: [(&str, Body); 4] = [
+    let targets: [(&str, Body); 6] = [
         ("listings", fuzzing::listings),
         ("error_bodies", fuzzing::error_bodies),
         ("response_headers", fuzzing::response_headers),
         ("xml", fuzzing::xml),
+        ("bucket_configs", fuzzing::bucket_configs),
+        ("live_channels", fuzzing::live_channels),
     ];
     for (target, body) in targets {
         let n = replay(target, body);
