@@ -289,6 +289,13 @@ impl ServerError {
             .map(|(_, v)| v.as_str())
     }
 
+    /// OSS's clock, from the `<ServerTime>` of a `RequestTimeTooSkewed` answer (Unix seconds):
+    /// what a driver uses to correct its clock offset before retrying. None when absent or
+    /// unreadable (the answer's `Date` header says the same, to the second).
+    pub fn server_time(&self) -> Option<i64> {
+        crate::dates::iso8601_to_unixtime_lenient(self.detail("ServerTime")?.trim()).ok()
+    }
+
     /// Whether sending the request again can succeed: OSS-side failures (5xx), throttling, and
     /// a skewed clock (the driver corrects its offset from the answer's `Date` first).
     pub fn is_retryable(&self) -> bool {
@@ -393,6 +400,22 @@ mod tests {
         assert_eq!(e.code, ErrorCode::PositionNotEqualToLength);
         assert_eq!(e.next_position, Some(1717));
         assert!(e.code.is_conflict() && !e.is_retryable());
+    }
+
+    #[test]
+    fn request_time_too_skewed_carries_the_server_time() {
+        let body = b"<Error><Code>RequestTimeTooSkewed</Code><Message>skewed</Message>\
+            <RequestTime>2015-12-11T13:01:41.000Z</RequestTime><ServerTime>2015-12-11T13:21:41.123Z</ServerTime>\
+            <MaxAllowedSkewMilliseconds>900000</MaxAllowedSkewMilliseconds></Error>";
+        let e = ServerError::parse(&head(403), body);
+        assert_eq!(e.code, ErrorCode::Other("RequestTimeTooSkewed".into()));
+        assert_eq!(e.server_time(), Some(1_449_840_101));
+        assert!(e.is_retryable());
+        assert_eq!(
+            ServerError::parse(&head(403), b"<Error><Code>AccessDenied</Code></Error>")
+                .server_time(),
+            None
+        );
     }
 
     #[test]

@@ -140,3 +140,20 @@ fn malformed_listings_are_decode_errors() {
     too_many.max_keys = 1001;
     assert!(too_many.request().is_err());
 }
+
+/// 10 MB of nesting must be refused, without exhausting the stack (the readers stop at
+/// `xml::MAX_DEPTH` levels instead of recursing).
+#[test]
+fn ten_megabytes_of_nesting_is_a_decode_error() {
+    let deep = "<a>".repeat(10 * 1024 * 1024 / 3);
+    let body = format!("<ListBucketResult>{deep}");
+    assert!(matches!(
+        ListObjects::new("b").parse(&ok(), body.as_bytes()),
+        Err(Error::Decode(_))
+    ));
+    assert!(matches!(
+        ListBuckets::new().parse(&ok(), body.as_bytes()),
+        Err(Error::Decode(_))
+    ));
+    assert!(oss_core::xml::parse(deep.as_bytes()).is_err());
+}
