@@ -130,7 +130,7 @@ impl LiveChannelConfiguration {
     /// The body oss2 sends: ElementTree's serialisation, no declaration, no white space.
     #[cfg(feature = "std")]
     pub fn to_xml(&self) -> Result<String, ClientError> {
-        use crate::xml::push_text_element;
+        use crate::xml::{push_number_element, push_text_element};
         self.check()?;
         let target = &self.target;
         let mut out = String::with_capacity(256);
@@ -139,25 +139,26 @@ impl LiveChannelConfiguration {
         push_text_element(&mut out, "Status", &self.status);
         out.push_str("<Target>");
         push_text_element(&mut out, "Type", &target.kind);
-        push_text_element(&mut out, "FragDuration", &target.frag_duration.to_string());
-        push_text_element(&mut out, "FragCount", &target.frag_count.to_string());
+        push_number_element(&mut out, "FragDuration", target.frag_duration);
+        push_number_element(&mut out, "FragCount", target.frag_count);
         push_text_element(&mut out, "PlaylistName", &target.playlist_name);
         out.push_str("</Target></LiveChannelConfiguration>");
         Ok(out)
     }
 
-    /// Reads a `<LiveChannelConfiguration>` document. Every element oss2 reads is required.
+    /// Reads a `<LiveChannelConfiguration>` document. Every element oss2 reads is required, and
+    /// a missing or unreadable one is a [`DecodeError`] naming its path.
     #[cfg(feature = "std")]
     pub fn from_xml(body: &[u8]) -> Result<LiveChannelConfiguration, DecodeError> {
         let root = crate::xml::parse(body)?;
         Ok(LiveChannelConfiguration {
-            description: read::text(&root, "Description")?.to_string(),
-            status: read::text(&root, "Status")?.to_string(),
+            description: root.required_text("Description")?.to_string(),
+            status: root.required_text("Status")?.to_string(),
             target: LiveChannelTarget {
-                kind: read::text(&root, "Target/Type")?.to_string(),
-                frag_duration: read::number(&root, "Target/FragDuration")?,
-                frag_count: read::number(&root, "Target/FragCount")?,
-                playlist_name: read::text(&root, "Target/PlaylistName")?.to_string(),
+                kind: root.required_text("Target/Type")?.to_string(),
+                frag_duration: root.required_number("Target/FragDuration")?,
+                frag_count: root.required_number("Target/FragCount")?,
+                playlist_name: root.required_text("Target/PlaylistName")?.to_string(),
             },
         })
     }
@@ -200,62 +201,6 @@ fn check_vod_range(start_time: i64, end_time: i64) -> Result<(), ClientError> {
             "VOD time range (end after start, at most one day)",
             &alloc::format!("{start_time}..{end_time}"),
         )),
-    }
-}
-
-/// Reading OSS's XML answers: every element oss2 reads is required, and a missing or
-/// unreadable one is a [`DecodeError`] naming its path.
-#[cfg(feature = "std")]
-mod read {
-    use alloc::format;
-    use alloc::string::ToString;
-
-    use crate::dates;
-    use crate::error::DecodeError;
-    use crate::xml::Element;
-
-    /// The text at `path` (`Target/Type`) below `parent`.
-    pub(super) fn text<'a>(parent: &'a Element, path: &str) -> Result<&'a str, DecodeError> {
-        optional(parent, path).ok_or_else(|| DecodeError {
-            what: format!("{}/{path}", parent.name),
-            reason: "the element is missing".to_string(),
-        })
-    }
-
-    pub(super) fn optional<'a>(parent: &'a Element, path: &str) -> Option<&'a str> {
-        let mut node = parent;
-        for name in path.split('/') {
-            node = node.child(name)?;
-        }
-        Some(node.text.as_str())
-    }
-
-    pub(super) fn number<T: core::str::FromStr>(
-        parent: &Element,
-        path: &str,
-    ) -> Result<T, DecodeError> {
-        let value = text(parent, path)?;
-        value.trim().parse().map_err(|_| DecodeError {
-            what: format!("{}/{path}", parent.name),
-            reason: format!("{value:?} is not an unsigned number"),
-        })
-    }
-
-    /// An ISO 8601 time as Unix seconds (any fraction of a second accepted).
-    pub(super) fn time(parent: &Element, path: &str) -> Result<i64, DecodeError> {
-        dates::iso8601_to_unixtime_lenient(text(parent, path)?)
-    }
-
-    /// `true` or `false`, exactly.
-    pub(super) fn boolean(parent: &Element, path: &str) -> Result<bool, DecodeError> {
-        match text(parent, path)? {
-            "true" => Ok(true),
-            "false" => Ok(false),
-            other => Err(DecodeError {
-                what: format!("{}/{path}", parent.name),
-                reason: format!("{other:?} is not true or false"),
-            }),
-        }
     }
 }
 
@@ -312,8 +257,8 @@ impl Operation for CreateLiveChannel {
         let root = crate::xml::parse(body)?;
         Ok(CreateLiveChannelResult {
             result: RequestResult::from_head(head),
-            play_url: read::text(&root, "PlayUrls/Url")?.to_string(),
-            publish_url: read::text(&root, "PublishUrls/Url")?.to_string(),
+            play_url: root.required_text("PlayUrls/Url")?.to_string(),
+            publish_url: root.required_text("PublishUrls/Url")?.to_string(),
         })
     }
 }
@@ -468,9 +413,9 @@ impl Operation for ListLiveChannel {
     fn parse(&self, head: &ResponseHead, body: &[u8]) -> Result<ListLiveChannelResult, Error> {
         head.check(body)?;
         let root = crate::xml::parse(body)?;
-        let is_truncated = read::boolean(&root, "IsTruncated")?;
+        let is_truncated = root.required_flag("IsTruncated")?;
         let next_marker = if is_truncated {
-            read::text(&root, "NextMarker")?.to_string()
+            root.required_text("NextMarker")?.to_string()
         } else {
             String::new()
         };
@@ -478,20 +423,20 @@ impl Operation for ListLiveChannel {
             .children_named("LiveChannel")
             .map(|channel| {
                 Ok(LiveChannelInfo {
-                    name: read::text(channel, "Name")?.to_string(),
-                    description: read::text(channel, "Description")?.to_string(),
-                    status: read::text(channel, "Status")?.to_string(),
-                    last_modified: read::time(channel, "LastModified")?,
-                    play_url: read::text(channel, "PlayUrls/Url")?.to_string(),
-                    publish_url: read::text(channel, "PublishUrls/Url")?.to_string(),
+                    name: channel.required_text("Name")?.to_string(),
+                    description: channel.required_text("Description")?.to_string(),
+                    status: channel.required_text("Status")?.to_string(),
+                    last_modified: channel.required_time("LastModified")?,
+                    play_url: channel.required_text("PlayUrls/Url")?.to_string(),
+                    publish_url: channel.required_text("PublishUrls/Url")?.to_string(),
                 })
             })
             .collect::<Result<Vec<_>, DecodeError>>()?;
         Ok(ListLiveChannelResult {
             result: RequestResult::from_head(head),
-            prefix: read::text(&root, "Prefix")?.to_string(),
-            marker: read::text(&root, "Marker")?.to_string(),
-            max_keys: read::number(&root, "MaxKeys")?,
+            prefix: root.required_text("Prefix")?.to_string(),
+            marker: root.required_text("Marker")?.to_string(),
+            max_keys: root.required_number("MaxKeys")?,
             is_truncated,
             next_marker,
             channels,
@@ -585,11 +530,11 @@ impl Operation for GetLiveChannelStat {
             .child("Video")
             .map(|video| {
                 Ok::<_, DecodeError>(LiveChannelVideoStat {
-                    width: read::number(video, "Width")?,
-                    height: read::number(video, "Height")?,
-                    frame_rate: read::number(video, "FrameRate")?,
-                    bandwidth: read::number(video, "Bandwidth")?,
-                    codec: read::text(video, "Codec")?.to_string(),
+                    width: video.required_number("Width")?,
+                    height: video.required_number("Height")?,
+                    frame_rate: video.required_number("FrameRate")?,
+                    bandwidth: video.required_number("Bandwidth")?,
+                    codec: video.required_text("Codec")?.to_string(),
                 })
             })
             .transpose()?;
@@ -597,21 +542,18 @@ impl Operation for GetLiveChannelStat {
             .child("Audio")
             .map(|audio| {
                 Ok::<_, DecodeError>(LiveChannelAudioStat {
-                    bandwidth: read::number(audio, "Bandwidth")?,
-                    sample_rate: read::number(audio, "SampleRate")?,
-                    codec: read::text(audio, "Codec")?.to_string(),
+                    bandwidth: audio.required_number("Bandwidth")?,
+                    sample_rate: audio.required_number("SampleRate")?,
+                    codec: audio.required_text("Codec")?.to_string(),
                 })
             })
             .transpose()?;
-        let connected_time = match root.child("ConnectedTime") {
-            Some(_) => Some(read::time(&root, "ConnectedTime")?),
-            None => None,
-        };
+        let connected_time = root.optional_time("ConnectedTime")?;
         Ok(GetLiveChannelStatResult {
             result: RequestResult::from_head(head),
-            status: read::text(&root, "Status")?.to_string(),
+            status: root.required_text("Status")?.to_string(),
             connected_time,
-            remote_addr: read::optional(&root, "RemoteAddr").map(str::to_string),
+            remote_addr: root.child_text("RemoteAddr").map(str::to_string),
             video,
             audio,
         })
@@ -717,9 +659,9 @@ impl Operation for GetLiveChannelHistory {
             .children_named("LiveRecord")
             .map(|record| {
                 Ok(LiveRecord {
-                    start_time: read::time(record, "StartTime")?,
-                    end_time: read::time(record, "EndTime")?,
-                    remote_addr: read::text(record, "RemoteAddr")?.to_string(),
+                    start_time: record.required_time("StartTime")?,
+                    end_time: record.required_time("EndTime")?,
+                    remote_addr: record.required_text("RemoteAddr")?.to_string(),
                 })
             })
             .collect::<Result<Vec<_>, DecodeError>>()?;

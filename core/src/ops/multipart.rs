@@ -127,9 +127,9 @@ impl Operation for InitMultipartUpload {
     fn parse(&self, head: &ResponseHead, body: &[u8]) -> Result<InitMultipartUploadResult, Error> {
         head.check(body)?;
         let root = crate::xml::parse(body)?;
-        let upload_id = read::text(&root, "UploadId")?;
+        let upload_id = root.required_text("UploadId")?;
         if upload_id.is_empty() {
-            return Err(read::invalid(&root, "UploadId", "the upload ID is empty").into());
+            return Err(root.invalid("UploadId", "the upload ID is empty").into());
         }
         Ok(InitMultipartUploadResult {
             result: RequestResult::from_head(head),
@@ -392,7 +392,7 @@ impl CompleteMultipartUpload {
         xml.push_str("<CompleteMultipartUpload>");
         for part in self.sorted_parts() {
             xml.push_str("<Part>");
-            crate::xml::push_text_element(&mut xml, "PartNumber", &part.part_number.to_string());
+            crate::xml::push_number_element(&mut xml, "PartNumber", part.part_number);
             crate::xml::push_text_element(&mut xml, "ETag", &alloc::format!("\"{}\"", part.etag));
             xml.push_str("</Part>");
         }
@@ -581,23 +581,23 @@ impl Operation for ListMultipartUploads {
         let url_encoded = read::is_url_encoded(&root);
         let mut page = ListMultipartUploadsResult {
             result: RequestResult::from_head(head),
-            is_truncated: read::flag(&root, "IsTruncated")?,
+            is_truncated: root.required_flag("IsTruncated")?,
             // oss2 requires both markers, truncated or not.
             next_key_marker: read::name(&root, "NextKeyMarker", url_encoded)?,
-            next_upload_id_marker: read::text(&root, "NextUploadIdMarker")?.to_string(),
+            next_upload_id_marker: root.required_text("NextUploadIdMarker")?.to_string(),
             ..ListMultipartUploadsResult::default()
         };
         if page.is_truncated
             && page.next_key_marker == self.key_marker
             && page.next_upload_id_marker == self.upload_id_marker
         {
-            return Err(read::invalid(&root, "NextKeyMarker", read::STUCK).into());
+            return Err(root.invalid("NextKeyMarker", read::STUCK).into());
         }
         for upload in root.children_named("Upload") {
             page.uploads.push(MultipartUploadInfo {
                 key: read::name(upload, "Key", url_encoded)?,
-                upload_id: read::text(upload, "UploadId")?.to_string(),
-                initiation_date: read::time(upload, "Initiated")?,
+                upload_id: upload.required_text("UploadId")?.to_string(),
+                initiation_date: upload.required_time("Initiated")?,
                 storage_class: upload.child_text("StorageClass").map(str::to_string),
             });
         }
@@ -696,23 +696,20 @@ impl Operation for ListParts {
         let root = crate::xml::parse(body)?;
         let mut page = ListPartsResult {
             result: RequestResult::from_head(head),
-            is_truncated: read::flag(&root, "IsTruncated")?,
-            next_marker: read::text(&root, "NextPartNumberMarker")?.to_string(),
+            is_truncated: root.required_flag("IsTruncated")?,
+            next_marker: root.required_text("NextPartNumberMarker")?.to_string(),
             parts: Vec::new(),
         };
         if page.is_truncated && page.next_marker == self.marker {
-            return Err(read::invalid(&root, "NextPartNumberMarker", read::STUCK).into());
+            return Err(root.invalid("NextPartNumberMarker", read::STUCK).into());
         }
         for part in root.children_named("Part") {
             page.parts.push(ListedPart {
-                part_number: read::number(part, "PartNumber")?,
-                etag: crate::response::strip_quotes(read::text(part, "ETag")?).to_string(),
-                size: read::number(part, "Size")?,
-                last_modified: read::time(part, "LastModified")?,
-                crc: match part.child("HashCrc64ecma") {
-                    Some(_) => Some(read::number(part, "HashCrc64ecma")?),
-                    None => None,
-                },
+                part_number: part.required_unsigned("PartNumber")?,
+                etag: crate::response::strip_quotes(part.required_text("ETag")?).to_string(),
+                size: part.required_unsigned("Size")?,
+                last_modified: part.required_time("LastModified")?,
+                crc: part.optional_unsigned("HashCrc64ecma")?,
             });
         }
         Ok(page)
@@ -729,14 +726,12 @@ impl super::Paginated for ListParts {
     }
 }
 
-/// Reading elements of answers the way oss2's `xml_utils` does, with errors instead of
-/// exceptions (also used by [`super::delete_objects`]).
+/// Reading the keys of listing answers (also used by [`super::delete_objects`]); the elements
+/// themselves are read with [`crate::xml::Element`]'s `required_*` methods.
 #[cfg(feature = "std")]
 pub(crate) mod read {
-    use alloc::format;
     use alloc::string::{String, ToString};
 
-    use crate::dates;
     use crate::encoding::url_decode;
     use crate::error::DecodeError;
     use crate::xml::Element;
@@ -745,54 +740,9 @@ pub(crate) mod read {
     /// would ask for the same page for ever.
     pub const STUCK: &str = "a truncated page's next marker equals the one it was asked with";
 
-    pub fn invalid(parent: &Element, name: &str, reason: &str) -> DecodeError {
-        DecodeError {
-            what: format!("{}/{name}", parent.name),
-            reason: reason.to_string(),
-        }
-    }
-
-    /// The text of a child that must be there (`<A/>` is "").
-    pub fn text<'a>(parent: &'a Element, name: &str) -> Result<&'a str, DecodeError> {
-        parent
-            .child_text(name)
-            .ok_or_else(|| invalid(parent, name, "the element is missing"))
-    }
-
-    /// `true` or `false`, nothing else (as oss2).
+    /// [`Element::required_flag`], as [`crate::ops::delete_objects`] calls it.
     pub fn flag(parent: &Element, name: &str) -> Result<bool, DecodeError> {
-        match text(parent, name)? {
-            "true" => Ok(true),
-            "false" => Ok(false),
-            other => Err(invalid(
-                parent,
-                name,
-                &format!("{other:?} is neither true nor false"),
-            )),
-        }
-    }
-
-    /// An unsigned decimal number.
-    pub fn number<T: core::str::FromStr>(parent: &Element, name: &str) -> Result<T, DecodeError> {
-        let value = text(parent, name)?;
-        let digits = value.trim_ascii();
-        // `str::parse` would take a leading `+`, which OSS never writes.
-        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(invalid(
-                parent,
-                name,
-                &format!("{value:?} is not an unsigned number"),
-            ));
-        }
-        digits
-            .parse()
-            .map_err(|_| invalid(parent, name, &format!("{value:?} is out of range")))
-    }
-
-    /// An ISO 8601 time, Unix seconds; any fraction of a second is accepted (oss2 refuses all
-    /// but `.000`, which real answers do not always have).
-    pub fn time(parent: &Element, name: &str) -> Result<i64, DecodeError> {
-        dates::iso8601_to_unixtime_lenient(text(parent, name)?)
+        parent.required_flag(name)
     }
 
     /// Whether the answer says `<EncodingType>url</EncodingType>`: only then are keys,
@@ -803,9 +753,9 @@ pub(crate) mod read {
 
     /// A key, prefix or key marker, percent-decoded when `url_encoded` (`unquote`: `+` stays).
     pub fn name(parent: &Element, name: &str, url_encoded: bool) -> Result<String, DecodeError> {
-        let raw = text(parent, name)?;
+        let raw = parent.required_text(name)?;
         if url_encoded {
-            url_decode(raw).map_err(|e| invalid(parent, name, &e.reason))
+            url_decode(raw).map_err(|e| parent.invalid(name, e.reason))
         } else {
             Ok(raw.to_string())
         }

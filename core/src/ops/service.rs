@@ -117,12 +117,9 @@ impl Operation for ListBuckets {
             ..ListBucketsResult::default()
         };
         // A missing IsTruncated means one page (oss2 does the same).
-        page.is_truncated = match root.child("IsTruncated") {
-            None => false,
-            Some(_) => listing::flag(&root, "IsTruncated")?,
-        };
+        page.is_truncated = root.optional_flag("IsTruncated")?.unwrap_or(false);
         if page.is_truncated {
-            page.next_marker = listing::text(&root, "NextMarker")?.to_string();
+            page.next_marker = root.required_text("NextMarker")?.to_string();
         }
         if let Some(owner) = root.child("Owner") {
             page.owner = listing::owner(owner);
@@ -133,12 +130,12 @@ impl Operation for ListBuckets {
             .flat_map(|b| b.children_named("Bucket"))
         {
             page.buckets.push(BucketSummary {
-                name: listing::text(bucket, "Name")?.to_string(),
-                location: listing::text(bucket, "Location")?.to_string(),
-                creation_date: listing::time(bucket, "CreationDate")?,
-                extranet_endpoint: listing::text(bucket, "ExtranetEndpoint")?.to_string(),
-                intranet_endpoint: listing::text(bucket, "IntranetEndpoint")?.to_string(),
-                storage_class: listing::text(bucket, "StorageClass")?.to_string(),
+                name: bucket.required_text("Name")?.to_string(),
+                location: bucket.required_text("Location")?.to_string(),
+                creation_date: bucket.required_time("CreationDate")?,
+                extranet_endpoint: bucket.required_text("ExtranetEndpoint")?.to_string(),
+                intranet_endpoint: bucket.required_text("IntranetEndpoint")?.to_string(),
+                storage_class: bucket.required_text("StorageClass")?.to_string(),
                 region: bucket.child_text("Region").map(str::to_string),
                 resource_group_id: bucket.child_text("ResourceGroupId").map(str::to_string),
             });
@@ -257,34 +254,6 @@ mod listing {
     use crate::error::{DecodeError, Error};
     use crate::response::{RequestResult, ResponseHead, strip_quotes};
     use crate::xml::Element;
-
-    fn missing(parent: &Element, name: &str) -> DecodeError {
-        DecodeError {
-            what: alloc::format!("{}/{name}", parent.name),
-            reason: "the element is missing".to_string(),
-        }
-    }
-
-    pub fn text<'a>(parent: &'a Element, name: &str) -> Result<&'a str, DecodeError> {
-        parent.child_text(name).ok_or_else(|| missing(parent, name))
-    }
-
-    /// `true` or `false`, nothing else (as oss2).
-    pub fn flag(parent: &Element, name: &str) -> Result<bool, DecodeError> {
-        match text(parent, name)? {
-            "true" => Ok(true),
-            "false" => Ok(false),
-            other => Err(DecodeError {
-                what: alloc::format!("{}/{name}", parent.name),
-                reason: alloc::format!("{other:?} is neither true nor false"),
-            }),
-        }
-    }
-
-    /// An ISO 8601 time; any fraction of a second is accepted (oss2 refuses all but `.000`).
-    pub fn time(parent: &Element, name: &str) -> Result<i64, DecodeError> {
-        dates::iso8601_to_unixtime_lenient(text(parent, name)?)
-    }
 
     pub fn owner(node: &Element) -> Owner {
         Owner {

@@ -122,12 +122,12 @@ impl BucketCors {
                 allowed_methods: all(rule, "AllowedMethod"),
                 allowed_headers: all(rule, "AllowedHeader"),
                 expose_headers: all(rule, "ExposeHeader"),
-                max_age_seconds: xml_in::optional_number(rule, "MaxAgeSeconds")?,
+                max_age_seconds: rule.optional_number("MaxAgeSeconds")?,
             });
         }
         Ok(BucketCors {
             rules,
-            response_vary: xml_in::optional_bool(&root, "ResponseVary")?,
+            response_vary: root.optional_bool_any_case("ResponseVary")?,
         })
     }
 }

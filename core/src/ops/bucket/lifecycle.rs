@@ -326,7 +326,7 @@ mod xml_impl {
     /// `Days` or `CreatedBeforeDate` (Days first, as oss2 reads them).
     fn read_age(node: &Element) -> Result<LifecycleAge, DecodeError> {
         if node.child("Days").is_some() {
-            Ok(LifecycleAge::Days(xml_in::required_number(node, "Days")?))
+            Ok(LifecycleAge::Days(node.required_number("Days")?))
         } else if node.child("CreatedBeforeDate").is_some() {
             Ok(LifecycleAge::CreatedBeforeDate(xml_in::date(
                 node,
@@ -342,16 +342,15 @@ mod xml_impl {
 
     fn read_expiration(node: &Element) -> Result<LifecycleExpiration, DecodeError> {
         Ok(if node.child("Days").is_some() {
-            LifecycleExpiration::Days(xml_in::required_number(node, "Days")?)
+            LifecycleExpiration::Days(node.required_number("Days")?)
         } else if node.child("Date").is_some() {
             LifecycleExpiration::Date(xml_in::date(node, "Date")?)
         } else if node.child("CreatedBeforeDate").is_some() {
             LifecycleExpiration::CreatedBeforeDate(xml_in::date(node, "CreatedBeforeDate")?)
         } else if node.child("ExpiredObjectDeleteMarker").is_some() {
-            LifecycleExpiration::ExpiredObjectDeleteMarker(xml_in::required_bool(
-                node,
-                "ExpiredObjectDeleteMarker",
-            )?)
+            LifecycleExpiration::ExpiredObjectDeleteMarker(
+                node.required_bool_any_case("ExpiredObjectDeleteMarker")?,
+            )
         } else {
             return Err(xml_in::error(
                 "Expiration",
@@ -362,16 +361,16 @@ mod xml_impl {
 
     fn read_flags(node: &Element) -> Result<[Option<bool>; 3], DecodeError> {
         Ok([
-            xml_in::optional_bool(node, "IsAccessTime")?,
-            xml_in::optional_bool(node, "ReturnToStdWhenVisit")?,
-            xml_in::optional_bool(node, "AllowSmallFile")?,
+            node.optional_bool_any_case("IsAccessTime")?,
+            node.optional_bool_any_case("ReturnToStdWhenVisit")?,
+            node.optional_bool_any_case("AllowSmallFile")?,
         ])
     }
 
     fn read_tag(node: &Element) -> Result<LifecycleTag, DecodeError> {
         Ok(LifecycleTag {
-            key: xml_in::required_text(node, "Key")?.to_string(),
-            value: xml_in::required_text(node, "Value")?.to_string(),
+            key: node.required_text("Key")?.to_string(),
+            value: node.required_text("Value")?.to_string(),
         })
     }
 
@@ -380,15 +379,15 @@ mod xml_impl {
             .children_named("Not")
             .map(|not| {
                 Ok(FilterNot {
-                    prefix: xml_in::optional_text(not, "Prefix").map(str::to_string),
+                    prefix: not.child_text("Prefix").map(str::to_string),
                     tag: not.child("Tag").map(read_tag).transpose()?,
                 })
             })
             .collect::<Result<Vec<_>, DecodeError>>()?;
         Ok(LifecycleFilter {
             filter_not,
-            object_size_greater_than: xml_in::optional_number(node, "ObjectSizeGreaterThan")?,
-            object_size_less_than: xml_in::optional_number(node, "ObjectSizeLessThan")?,
+            object_size_greater_than: node.optional_number("ObjectSizeGreaterThan")?,
+            object_size_less_than: node.optional_number("ObjectSizeLessThan")?,
         })
     }
 
@@ -399,7 +398,7 @@ mod xml_impl {
                 let [is_access_time, return_to_std_when_visit, allow_small_file] = read_flags(t)?;
                 Ok(StorageTransition {
                     age: read_age(t)?,
-                    storage_class: xml_in::required_text(t, "StorageClass")?.to_string(),
+                    storage_class: t.required_text("StorageClass")?.to_string(),
                     is_access_time,
                     return_to_std_when_visit,
                     allow_small_file,
@@ -411,8 +410,8 @@ mod xml_impl {
             .map(|t| {
                 let [is_access_time, return_to_std_when_visit, allow_small_file] = read_flags(t)?;
                 Ok(NoncurrentVersionStorageTransition {
-                    noncurrent_days: xml_in::required_number(t, "NoncurrentDays")?,
-                    storage_class: xml_in::required_text(t, "StorageClass")?.to_string(),
+                    noncurrent_days: t.required_number("NoncurrentDays")?,
+                    storage_class: t.required_text("StorageClass")?.to_string(),
                     is_access_time,
                     return_to_std_when_visit,
                     allow_small_file,
@@ -423,14 +422,14 @@ mod xml_impl {
             .child("NoncurrentVersionExpiration")
             .map(|e| {
                 Ok::<_, DecodeError>(NoncurrentVersionExpiration {
-                    noncurrent_days: xml_in::required_number(e, "NoncurrentDays")?,
+                    noncurrent_days: e.required_number("NoncurrentDays")?,
                 })
             })
             .transpose()?;
         Ok(LifecycleRule {
-            id: xml_in::required_text(node, "ID")?.to_string(),
-            prefix: xml_in::required_text(node, "Prefix")?.to_string(),
-            status: xml_in::required_text(node, "Status")?.to_string(),
+            id: node.required_text("ID")?.to_string(),
+            prefix: node.required_text("Prefix")?.to_string(),
+            status: node.required_text("Status")?.to_string(),
             expiration: node.child("Expiration").map(read_expiration).transpose()?,
             abort_multipart_upload: node
                 .child("AbortMultipartUpload")
@@ -443,7 +442,7 @@ mod xml_impl {
                 .collect::<Result<_, _>>()?,
             noncurrent_version_expiration,
             noncurrent_version_storage_transitions,
-            atime_base: xml_in::optional_number(node, "AtimeBase")?,
+            atime_base: node.optional_number("AtimeBase")?,
             filter: node.child("Filter").map(read_filter).transpose()?,
         })
     }

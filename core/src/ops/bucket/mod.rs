@@ -109,11 +109,11 @@ impl BucketCreateConfig {
     pub fn from_xml(body: &[u8]) -> Result<BucketCreateConfig, crate::error::DecodeError> {
         let root = xml_in::root(body, "CreateBucketConfiguration")?;
         Ok(BucketCreateConfig {
-            storage_class: xml_in::optional_text(&root, "StorageClass")
+            storage_class: root
+                .child_text("StorageClass")
                 .unwrap_or_default()
                 .to_string(),
-            data_redundancy_type: xml_in::optional_text(&root, "DataRedundancyType")
-                .map(str::to_string),
+            data_redundancy_type: root.child_text("DataRedundancyType").map(str::to_string),
         })
     }
 }
@@ -292,10 +292,9 @@ impl Operation for GetBucketAcl {
     fn parse(&self, head: &ResponseHead, body: &[u8]) -> Result<GetBucketAclResult, Error> {
         head.check(body)?;
         let root = xml_in::root(body, "AccessControlPolicy")?;
-        let list = xml_in::required(&root, "AccessControlList")?;
         Ok(GetBucketAclResult {
             result: RequestResult::from_head(head),
-            acl: xml_in::required_text(list, "Grant")?.to_string(),
+            acl: root.required_text("AccessControlList/Grant")?.to_string(),
         })
     }
 }
@@ -306,7 +305,9 @@ impl Operation for GetBucketAcl {
 pub(crate) mod xml_out {
     use alloc::string::String;
 
-    pub use crate::xml::push_text_element as text;
+    pub use crate::xml::{
+        push_bool_element as boolean, push_number_element as number, push_text_element as text,
+    };
 
     /// `<name>…</name>` around what `children` writes, or `<name />` when it writes nothing.
     pub fn element(out: &mut String, name: &str, children: impl FnOnce(&mut String)) {
@@ -327,24 +328,16 @@ pub(crate) mod xml_out {
             out.push('>');
         }
     }
-
-    /// `true` / `false`, as OSS documents its booleans.
-    pub fn boolean(out: &mut String, name: &str, value: bool) {
-        text(out, name, if value { "true" } else { "false" });
-    }
-
-    pub fn number(out: &mut String, name: &str, value: impl core::fmt::Display) {
-        text(out, name, &alloc::format!("{value}"));
-    }
 }
 
-/// Reading OSS's configuration answers: required elements, numbers, booleans and dates, each a
-/// [`DecodeError`] naming the element when it is missing or unreadable.
+/// Reading OSS's configuration answers: the root and dates. Elements, numbers and booleans are
+/// read with [`crate::xml::Element`]'s `required_*` and `optional_*` methods (booleans in any
+/// letter case, `required_bool_any_case`), each a [`DecodeError`] naming the element when it is
+/// missing or unreadable.
 #[cfg(feature = "std")]
 pub(crate) mod xml_in {
     use alloc::format;
-    use alloc::string::{String, ToString};
-    use core::str::FromStr;
+    use alloc::string::ToString;
 
     use crate::dates::{self, Date};
     use crate::error::DecodeError;
@@ -366,83 +359,11 @@ pub(crate) mod xml_in {
         Ok(root)
     }
 
-    pub fn required<'a>(parent: &'a Element, name: &str) -> Result<&'a Element, DecodeError> {
-        parent
-            .child(name)
-            .ok_or_else(|| error(&format!("{}/{name}", parent.name), "the element is missing"))
-    }
-
-    pub fn required_text<'a>(parent: &'a Element, name: &str) -> Result<&'a str, DecodeError> {
-        required(parent, name).map(|e| e.text.as_str())
-    }
-
-    pub fn optional_text<'a>(parent: &'a Element, name: &str) -> Option<&'a str> {
-        parent.child_text(name)
-    }
-
-    fn what(parent: &Element, name: &str) -> String {
-        format!("{}/{name}", parent.name)
-    }
-
-    /// `true` or `false` (any case: oss2 itself writes `True` in some bodies).
-    pub fn boolean(parent: &Element, text: &str, name: &str) -> Result<bool, DecodeError> {
-        let value = text.trim_ascii();
-        if value.eq_ignore_ascii_case("true") {
-            Ok(true)
-        } else if value.eq_ignore_ascii_case("false") {
-            Ok(false)
-        } else {
-            Err(error(
-                &what(parent, name),
-                format!("{text:?} is not a boolean"),
-            ))
-        }
-    }
-
-    pub fn optional_bool(parent: &Element, name: &str) -> Result<Option<bool>, DecodeError> {
-        parent
-            .child_text(name)
-            .map(|text| boolean(parent, text, name))
-            .transpose()
-    }
-
-    pub fn required_bool(parent: &Element, name: &str) -> Result<bool, DecodeError> {
-        boolean(parent, required_text(parent, name)?, name)
-    }
-
-    pub fn number<T: FromStr>(parent: &Element, text: &str, name: &str) -> Result<T, DecodeError> {
-        text.trim_ascii().parse().map_err(|_| {
-            error(
-                &what(parent, name),
-                format!("{text:?} is not a number in range"),
-            )
-        })
-    }
-
-    pub fn optional_number<T: FromStr>(
-        parent: &Element,
-        name: &str,
-    ) -> Result<Option<T>, DecodeError> {
-        parent
-            .child_text(name)
-            .map(|text| number(parent, text, name))
-            .transpose()
-    }
-
-    pub fn required_number<T: FromStr>(parent: &Element, name: &str) -> Result<T, DecodeError> {
-        number(parent, required_text(parent, name)?, name)
-    }
-
     /// The calendar date of an ISO 8601 time (`2015-12-25T00:00:00.000Z`), any fraction of a
     /// second accepted (oss2 takes `.000` only).
     pub fn date(parent: &Element, name: &str) -> Result<Date, DecodeError> {
-        let text = required_text(parent, name)?;
-        let bad = || {
-            error(
-                &what(parent, name),
-                format!("{text:?} is not an ISO 8601 time"),
-            )
-        };
+        let text = parent.required_text(name)?;
+        let bad = || parent.invalid(name, format!("{text:?} is not an ISO 8601 time"));
         dates::iso8601_to_unixtime_lenient(text).map_err(|_| bad())?;
         // Checked above: `YEAR-MM-DDT…` with a real date, so only the date part is left to read.
         let (day, _) = text.split_once('T').ok_or_else(bad)?;

@@ -75,9 +75,9 @@ impl BucketReferer {
                 .collect()
         };
         Ok(BucketReferer {
-            allow_empty_referer: xml_in::required_bool(&root, "AllowEmptyReferer")?,
+            allow_empty_referer: root.required_bool_any_case("AllowEmptyReferer")?,
             referers: list("RefererList"),
-            allow_truncate_query_string: xml_in::optional_bool(&root, "AllowTruncateQueryString")?,
+            allow_truncate_query_string: root.optional_bool_any_case("AllowTruncateQueryString")?,
             black_referers: list("RefererBlacklist"),
         })
     }

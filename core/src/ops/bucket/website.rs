@@ -377,11 +377,7 @@ mod xml_impl {
         /// Reads a `<WebsiteConfiguration>`.
         pub fn from_xml(body: &[u8]) -> Result<BucketWebsite, DecodeError> {
             let root = xml_in::root(body, "WebsiteConfiguration")?;
-            let nested = |outer: &str, inner: &str| {
-                root.child(outer)
-                    .and_then(|e| e.child_text(inner))
-                    .map(str::to_string)
-            };
+            let nested = |path| root.descendant(path).map(|e| e.text.clone());
             let rules = root
                 .child("RoutingRules")
                 .into_iter()
@@ -389,34 +385,31 @@ mod xml_impl {
                 .map(read_rule)
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(BucketWebsite {
-                index_file: nested("IndexDocument", "Suffix"),
-                error_file: nested("ErrorDocument", "Key"),
+                index_file: nested("IndexDocument/Suffix"),
+                error_file: nested("ErrorDocument/Key"),
                 rules,
             })
         }
     }
 
     fn read_rule(node: &Element) -> Result<RoutingRule, DecodeError> {
-        let condition = xml_in::required(node, "Condition")?;
-        let redirect = xml_in::required(node, "Redirect")?;
+        let condition = node.required("Condition")?;
+        let redirect = node.required("Redirect")?;
         let include_headers = condition
             .children_named("IncludeHeader")
             .map(|h| {
                 Ok(ConditionIncludeHeader {
-                    key: xml_in::required_text(h, "Key")?.to_string(),
-                    equals: xml_in::required_text(h, "Equals")?.to_string(),
+                    key: h.required_text("Key")?.to_string(),
+                    equals: h.required_text("Equals")?.to_string(),
                 })
             })
             .collect::<Result<Vec<_>, DecodeError>>()?;
         Ok(RoutingRule {
-            rule_num: xml_in::required_number(node, "RuleNumber")?,
+            rule_num: node.required_number("RuleNumber")?,
             condition: Condition {
-                key_prefix_equals: xml_in::optional_text(condition, "KeyPrefixEquals")
-                    .map(str::to_string),
-                http_err_code_return_equals: xml_in::optional_number(
-                    condition,
-                    "HttpErrorCodeReturnedEquals",
-                )?,
+                key_prefix_equals: condition.child_text("KeyPrefixEquals").map(str::to_string),
+                http_err_code_return_equals: condition
+                    .optional_number("HttpErrorCodeReturnedEquals")?,
                 include_headers,
             },
             redirect: read_redirect(redirect)?,
@@ -425,7 +418,7 @@ mod xml_impl {
 
     /// Every element present is read, whatever the type (oss2 reads only those of the type).
     fn read_redirect(node: &Element) -> Result<Redirect, DecodeError> {
-        let text = |name| xml_in::optional_text(node, name).map(str::to_string);
+        let text = |name| node.child_text(name).map(str::to_string);
         let mirror_headers = node
             .child("MirrorHeaders")
             .map(|headers| {
@@ -439,13 +432,13 @@ mod xml_impl {
                     .children_named("Set")
                     .map(|set| {
                         Ok(MirrorHeadersSet {
-                            key: xml_in::required_text(set, "Key")?.to_string(),
-                            value: xml_in::required_text(set, "Value")?.to_string(),
+                            key: set.required_text("Key")?.to_string(),
+                            value: set.required_text("Value")?.to_string(),
                         })
                     })
                     .collect::<Result<Vec<_>, DecodeError>>()?;
                 Ok::<_, DecodeError>(RedirectMirrorHeaders {
-                    pass_all: xml_in::optional_bool(headers, "PassAll")?,
+                    pass_all: headers.optional_bool_any_case("PassAll")?,
                     pass: texts("Pass"),
                     remove: texts("Remove"),
                     set,
@@ -453,19 +446,19 @@ mod xml_impl {
             })
             .transpose()?;
         Ok(Redirect {
-            redirect_type: xml_in::required_text(node, "RedirectType")?.to_string(),
-            pass_query_string: xml_in::optional_bool(node, "PassQueryString")?,
+            redirect_type: node.required_text("RedirectType")?.to_string(),
+            pass_query_string: node.optional_bool_any_case("PassQueryString")?,
             replace_key_with: text("ReplaceKeyWith"),
             replace_key_prefix_with: text("ReplaceKeyPrefixWith"),
             proto: text("Protocol"),
             host_name: text("HostName"),
-            http_redirect_code: xml_in::optional_number(node, "HttpRedirectCode")?,
+            http_redirect_code: node.optional_number("HttpRedirectCode")?,
             mirror_url: text("MirrorURL"),
             mirror_url_slave: text("MirrorURLSlave"),
             mirror_url_probe: text("MirrorURLProbe"),
-            mirror_pass_query_string: xml_in::optional_bool(node, "MirrorPassQueryString")?,
-            mirror_follow_redirect: xml_in::optional_bool(node, "MirrorFollowRedirect")?,
-            mirror_check_md5: xml_in::optional_bool(node, "MirrorCheckMd5")?,
+            mirror_pass_query_string: node.optional_bool_any_case("MirrorPassQueryString")?,
+            mirror_follow_redirect: node.optional_bool_any_case("MirrorFollowRedirect")?,
+            mirror_check_md5: node.optional_bool_any_case("MirrorCheckMd5")?,
             mirror_headers,
         })
     }
