@@ -10,6 +10,7 @@ pub mod service;
 pub mod symlink;
 
 use oss_core::ClientError;
+use oss_core::ops::Params;
 use oss_core::request::Request;
 use serde_json::Value;
 
@@ -103,6 +104,23 @@ pub fn refused_by_design(op: &str, record: &Value, error: &ClientError) -> Optio
 /// The record's `params` value of `name` (None when absent or null).
 pub fn param<'a>(record: &'a Value, name: &str) -> Option<&'a str> {
     record["params"].as_array()?.iter().find(|p| p[0] == name)?[1].as_str()
+}
+
+/// The record's params other than those the operation sets itself (`own`): extra params and
+/// filters the caller passes through.
+pub fn params_except(record: &Value, own: &[&str]) -> Params {
+    record["params"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|p| !own.contains(&p[0].as_str().unwrap_or("")))
+        .map(|p| {
+            (
+                p[0].as_str().unwrap_or("").to_string(),
+                p[1].as_str().map(str::to_string),
+            )
+        })
+        .collect()
 }
 
 /// The record's header `name` (any case).

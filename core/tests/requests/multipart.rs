@@ -2,16 +2,18 @@
 //! list is read back from the record's XML body, so the body compared is ours.
 
 use oss_core::ClientError;
+use oss_core::ops::Operation;
 use oss_core::ops::multipart::{
     AbortMultipartUpload, CompleteMultipartUpload, InitMultipartUpload, ListMultipartUploads,
     ListParts, PartInfo, UploadPart, UploadPartCopy,
 };
 use oss_core::ops::object::ByteRange;
-use oss_core::ops::{Operation, Params};
 use oss_core::request::Request;
 use serde_json::Value;
 
 use super::{bucket, header, headers, key, param};
+// symlink.rs takes it from here.
+pub use super::params_except;
 
 pub const OPERATIONS: &[&str] = &[
     "Bucket.init_multipart_upload",
@@ -127,20 +129,4 @@ fn parse_range(header: &str) -> ByteRange {
         .expect("a byte range");
     let number = |s: &str| (!s.is_empty()).then(|| s.parse().expect("a number"));
     (number(first), number(last))
-}
-
-/// The record's params other than those the operation sets itself.
-pub fn params_except(record: &Value, own: &[&str]) -> Params {
-    record["params"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|p| !own.contains(&p[0].as_str().unwrap_or("")))
-        .map(|p| {
-            (
-                p[0].as_str().unwrap_or("").to_string(),
-                p[1].as_str().map(str::to_string),
-            )
-        })
-        .collect()
 }

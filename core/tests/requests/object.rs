@@ -1,15 +1,15 @@
 //! Building object operations from `signing.json` records.
 
 use oss_core::ClientError;
+use oss_core::ops::Operation;
 use oss_core::ops::object::{
     AppendObject, ByteRange, DeleteObject, GetObject, GetObjectAcl, GetObjectMeta, HeadObject,
     ObjectExists, PutObject, PutObjectAcl,
 };
-use oss_core::ops::{Operation, Params};
 use oss_core::request::Request;
 use serde_json::Value;
 
-use super::{bucket, header, headers, key, param};
+use super::{bucket, header, headers, key, param, params_except};
 
 pub const OPERATIONS: &[&str] = &[
     "Bucket.put_object",
@@ -85,22 +85,6 @@ pub fn build(op: &str, record: &Value) -> Option<Result<Request, ClientError>> {
         }
         _ => return None,
     })
-}
-
-/// The record's params other than those the operation sets itself.
-fn params_except(record: &Value, own: &[&str]) -> Params {
-    record["params"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|p| !own.contains(&p[0].as_str().unwrap_or("")))
-        .map(|p| {
-            (
-                p[0].as_str().unwrap_or("").to_string(),
-                p[1].as_str().map(str::to_string),
-            )
-        })
-        .collect()
 }
 
 /// `bytes=a-b` back into oss2's `byte_range` argument.
