@@ -216,10 +216,7 @@ mod wire {
             page.deleted.push(DeletedObject {
                 key: read::name(deleted, "Key", url_encoded)?,
                 version_id: deleted.child_text("VersionId").map(str::to_string),
-                delete_marker: match deleted.child("DeleteMarker") {
-                    Some(_) => read::flag(deleted, "DeleteMarker")?,
-                    None => false,
-                },
+                delete_marker: deleted.optional_flag("DeleteMarker")?.unwrap_or(false),
                 delete_marker_version_id: deleted
                     .child_text("DeleteMarkerVersionId")
                     .map(str::to_string),

@@ -740,11 +740,6 @@ pub(crate) mod read {
     /// would ask for the same page for ever.
     pub const STUCK: &str = "a truncated page's next marker equals the one it was asked with";
 
-    /// [`Element::required_flag`], as [`crate::ops::delete_objects`] calls it.
-    pub fn flag(parent: &Element, name: &str) -> Result<bool, DecodeError> {
-        parent.required_flag(name)
-    }
-
     /// Whether the answer says `<EncodingType>url</EncodingType>`: only then are keys,
     /// prefixes and key markers percent-decoded.
     pub fn is_url_encoded(root: &Element) -> bool {
