@@ -1,0 +1,353 @@
+//! From a raw request to the operation that answers it: addressing, authentication, ACLs,
+//! request ids, and OSS's error documents.
+
+use std::io::Read;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use oss_core::request::Method;
+
+use crate::auth::{self, AccessKey, Caller, Signed};
+use crate::error::OssError;
+use crate::http::{Request, Response};
+use crate::store::{BucketMeta, MemoryStore, Store};
+
+/// The test key pair used when none is configured (printed by the server at start).
+pub const DEFAULT_ACCESS_KEY_ID: &str = "LTAI5tEmulatorTestKeyId";
+pub const DEFAULT_ACCESS_KEY_SECRET: &str = "EmulatorTestSecret0123456789abcdef";
+
+/// The emulated service.
+pub struct Emulator {
+    pub(crate) store: Box<dyn Store>,
+    keys: Vec<AccessKey>,
+    /// `cn-hangzhou`: buckets are created in `oss-<region>`.
+    pub(crate) region: String,
+    /// Domains whose sub-domains name buckets (`bucket.<domain>`), besides `localhost` and
+    /// OSS's own endpoints.
+    domains: Vec<String>,
+    request_counter: AtomicU64,
+}
+
+impl std::fmt::Debug for Emulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Emulator")
+            .field("keys", &self.keys)
+            .field("region", &self.region)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for Emulator {
+    fn default() -> Emulator {
+        Emulator::new(MemoryStore::new())
+    }
+}
+
+/// Everything an operation needs to know about the request it answers.
+pub(crate) struct Context<'a> {
+    pub method: Method,
+    pub bucket: Option<String>,
+    /// Decoded; "" for service and bucket requests.
+    pub key: String,
+    /// Decoded query pairs, in order; `None` for a bare name.
+    pub query: Vec<(String, Option<String>)>,
+    pub request: &'a Request,
+    pub caller: Caller,
+    pub now: i64,
+}
+
+impl Context<'_> {
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_deref().unwrap_or(""))
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.query.iter().any(|(n, _)| n == name)
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.request.header(name)
+    }
+
+    pub fn bucket_name(&self) -> &str {
+        self.bucket.as_deref().unwrap_or("")
+    }
+}
+
+/// What an operation answers: a response, or an OSS error.
+pub(crate) type Outcome = Result<Response, OssError>;
+
+impl Emulator {
+    /// An emulator over `store`, accepting the default test key.
+    pub fn new(store: impl Store + 'static) -> Emulator {
+        Emulator {
+            store: Box::new(store),
+            keys: vec![AccessKey::new(
+                DEFAULT_ACCESS_KEY_ID,
+                DEFAULT_ACCESS_KEY_SECRET,
+            )],
+            region: "cn-hangzhou".to_string(),
+            domains: Vec::new(),
+            request_counter: AtomicU64::new(0),
+        }
+    }
+
+    /// Accepts exactly these keys (replacing the default test key).
+    pub fn with_keys(mut self, keys: Vec<AccessKey>) -> Emulator {
+        self.keys = keys;
+        self
+    }
+
+    /// Serves virtual-hosted requests for `bucket.<domain>` (a CNAME-like test domain).
+    pub fn with_domain(mut self, domain: &str) -> Emulator {
+        self.domains.push(domain.to_string());
+        self
+    }
+
+    pub fn with_region(mut self, region: &str) -> Emulator {
+        self.region = region.to_string();
+        self
+    }
+
+    pub fn keys(&self) -> &[AccessKey] {
+        &self.keys
+    }
+
+    pub fn region(&self) -> &str {
+        &self.region
+    }
+
+    /// Answers one request. `body` is read only by operations that take one; `now` is the
+    /// emulator's clock in Unix seconds.
+    pub fn handle(&self, request: &Request, body: &mut dyn Read, now: i64) -> Response {
+        let request_id = self.next_request_id(now);
+        let head = request.method.eq_ignore_ascii_case("HEAD");
+        let host = request.header("host").unwrap_or("localhost").to_string();
+        let mut response = match self.route(request, body, now) {
+            Ok(response) => response,
+            Err(error) => error.into_response(&request_id, &host, head),
+        };
+        response.set_header("x-oss-request-id", request_id);
+        response.set_header("Server", "AliyunOSS");
+        if let Ok(date) = oss_core::dates::http_date(now) {
+            response.set_header("Date", date);
+        }
+        if head {
+            // HEAD answers describe the body they do not carry.
+            response.body = crate::http::ResponseBody::Empty;
+        }
+        response
+    }
+
+    fn route(&self, request: &Request, body: &mut dyn Read, now: i64) -> Outcome {
+        let method = Method::parse(&request.method.to_ascii_uppercase()).map_err(|_| {
+            OssError::new(
+                405,
+                "MethodNotAllowed",
+                "The specified method is not allowed against this resource.",
+            )
+        })?;
+        let (path, raw_query) = request
+            .target
+            .split_once('?')
+            .unwrap_or((&request.target, ""));
+        let path = percent_decode(path, false)
+            .ok_or_else(|| OssError::invalid_argument("The request path is not valid UTF-8."))?;
+        let query = parse_query(raw_query)
+            .ok_or_else(|| OssError::invalid_argument("The query is not valid UTF-8."))?;
+        let (bucket, key) = address(request.header("host"), &path, &self.domains);
+        if let Some(bucket) = &bucket {
+            if !oss_core::names::is_valid_bucket_name(bucket) {
+                return Err(OssError::new(
+                    400,
+                    "InvalidBucketName",
+                    "The specified bucket is not valid.",
+                )
+                .field("BucketName", bucket.clone()));
+            }
+        }
+        let signed = Signed {
+            method,
+            bucket: bucket.as_deref(),
+            key: &key,
+            query: &query,
+            headers: &request.headers,
+        };
+        let caller = auth::authenticate(&self.keys, &signed, now)?;
+        let ctx = Context {
+            method,
+            bucket,
+            key,
+            query,
+            request,
+            caller,
+            now,
+        };
+        match (&ctx.bucket, ctx.key.is_empty()) {
+            (None, _) => crate::bucket::service(self, &ctx),
+            (Some(_), true) => crate::bucket::handle(self, &ctx, body),
+            (Some(_), false) => crate::object::handle(self, &ctx, body),
+        }
+    }
+
+    /// 24 upper-case hex digits, unique per request, like OSS's.
+    fn next_request_id(&self, now: i64) -> String {
+        let n = self.request_counter.fetch_add(1, Ordering::Relaxed);
+        format!("{:08X}{:016X}", now as u32, n)
+    }
+
+    /// The bucket, or `NoSuchBucket`.
+    pub(crate) fn existing_bucket(&self, ctx: &Context<'_>) -> Result<BucketMeta, OssError> {
+        self.store
+            .bucket(ctx.bucket_name())
+            .ok_or_else(|| OssError::no_such_bucket(ctx.bucket_name()))
+    }
+}
+
+/// What the caller may do, given the ACL in force (`private`, `public-read`,
+/// `public-read-write`). Any signed request is the owner's: the emulator has one account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Access {
+    Read,
+    Write,
+    /// Configuration and ACL changes: the owner only.
+    Owner,
+}
+
+pub(crate) fn authorize(ctx: &Context<'_>, acl: &str, access: Access) -> Result<(), OssError> {
+    let allowed = match (&ctx.caller, access) {
+        (Caller::Key(_), _) => true,
+        (Caller::Anonymous, Access::Owner) => false,
+        (Caller::Anonymous, Access::Read) => acl == "public-read" || acl == "public-read-write",
+        (Caller::Anonymous, Access::Write) => acl == "public-read-write",
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(OssError::access_denied(
+            "You have no right to access this object because of bucket acl.",
+        ))
+    }
+}
+
+/// Bucket and key from the Host header and the path. A Host of `bucket.<service domain>` names
+/// the bucket and the path is the key; otherwise (IP addresses, `localhost`, the endpoint
+/// itself) the path is `/bucket/key`. A path that repeats the Host's bucket (`Host: b.oss-…`, path `/b/key`, what
+/// the official JavaScript client sends to IP endpoints) is read as path-style.
+pub(crate) fn address(
+    host: Option<&str>,
+    path: &str,
+    domains: &[String],
+) -> (Option<String>, String) {
+    let path = path.strip_prefix('/').unwrap_or(path);
+    let host_bucket = host.and_then(|h| virtual_host_bucket(h, domains));
+    let (first, rest) = path.split_once('/').unwrap_or((path, ""));
+    match host_bucket {
+        Some(bucket) if bucket != first => (Some(bucket.to_string()), path.to_string()),
+        _ if first.is_empty() => (None, String::new()),
+        _ => (Some(first.to_string()), rest.to_string()),
+    }
+}
+
+/// `bucket` when the host is `bucket.<service domain>`: `localhost`, an OSS endpoint
+/// (`oss-….aliyuncs.com`), or a domain given with [`Emulator::with_domain`].
+fn virtual_host_bucket<'h>(host: &'h str, domains: &[String]) -> Option<&'h str> {
+    let name = host.rsplit_once(':').map_or(host, |(h, port)| {
+        if port.bytes().all(|b| b.is_ascii_digit()) {
+            h
+        } else {
+            host
+        }
+    });
+    let (first, rest) = name.split_once('.')?;
+    let service = rest.eq_ignore_ascii_case("localhost")
+        || (rest.starts_with("oss-") && rest.ends_with(".aliyuncs.com"))
+        || domains.iter().any(|d| d.eq_ignore_ascii_case(rest));
+    (service && oss_core::names::is_valid_bucket_name(first)).then_some(first)
+}
+
+/// Percent-decodes; in a query `+` is a space (form encoding, what python-requests sends).
+pub(crate) fn percent_decode(text: &str, plus_is_space: bool) -> Option<String> {
+    let text = if plus_is_space {
+        std::borrow::Cow::Owned(text.replace('+', " "))
+    } else {
+        text.into()
+    };
+    let bytes: Vec<u8> = oss_core::encoding::url_decode(&text).ok()?.into_bytes();
+    String::from_utf8(bytes).ok()
+}
+
+/// `a=1&b&c=` → [(a, Some(1)), (b, None), (c, Some(""))].
+pub(crate) fn parse_query(raw: &str) -> Option<Vec<(String, Option<String>)>> {
+    raw.split('&')
+        .filter(|part| !part.is_empty())
+        .map(|part| match part.split_once('=') {
+            Some((name, value)) => Some((
+                percent_decode(name, true)?,
+                Some(percent_decode(value, true)?),
+            )),
+            None => Some((percent_decode(part, true)?, None)),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addressing() {
+        let domains = vec!["emulator.test".to_string()];
+        let a = |host: Option<&str>, path: &str| address(host, path, &domains);
+        assert_eq!(
+            a(Some("127.0.0.1:9000"), "/bk1/dir/k"),
+            (Some("bk1".into()), "dir/k".into())
+        );
+        assert_eq!(
+            a(Some("localhost:9000"), "/bk1/"),
+            (Some("bk1".into()), "".into())
+        );
+        assert_eq!(a(Some("localhost"), "/"), (None, "".into()));
+        assert_eq!(
+            a(Some("bk1.oss-cn-hangzhou.aliyuncs.com"), "/dir/k"),
+            (Some("bk1".into()), "dir/k".into())
+        );
+        assert_eq!(
+            a(Some("bk1.localhost:9000"), "/k"),
+            (Some("bk1".into()), "k".into())
+        );
+        // The JavaScript client's IP-endpoint form.
+        assert_eq!(
+            a(Some("bk1.oss-cn-hangzhou.aliyuncs.com"), "/bk1/k"),
+            (Some("bk1".into()), "k".into())
+        );
+        assert_eq!(
+            a(Some("oss-cn-hangzhou.aliyuncs.com"), "/"),
+            (None, "".into())
+        );
+        assert_eq!(
+            a(Some("bk1.emulator.test"), "/k"),
+            (Some("bk1".into()), "k".into())
+        );
+        assert_eq!(
+            a(Some("bk1.example.com"), "/bk2/k"),
+            (Some("bk2".into()), "k".into())
+        );
+        assert_eq!(a(None, "/bk1/a%2Fb"), (Some("bk1".into()), "a%2Fb".into()));
+    }
+
+    #[test]
+    fn queries() {
+        assert_eq!(
+            parse_query("acl&prefix=a%2Fb+c&max-keys=&x=%2B").unwrap(),
+            vec![
+                ("acl".into(), None),
+                ("prefix".into(), Some("a/b c".into())),
+                ("max-keys".into(), Some("".into())),
+                ("x".into(), Some("+".into())),
+            ]
+        );
+    }
+}

@@ -1,0 +1,22 @@
+//! oss-emulator: a local OSS-compatible service that checks what real OSS checks.
+//!
+//! The [`Emulator`] is a handler without I/O: a request head, a body reader and the current
+//! time go in, a response comes out. It keeps its data in a [`store::Store`] (memory by
+//! default), verifies V1 signatures, presigned URLs and STS tokens with oss-core's own signer,
+//! enforces bucket and object ACLs, and answers with OSS's headers (`x-oss-request-id`, ETag,
+//! `x-oss-hash-crc64ecma`) and OSS's error documents.
+
+mod auth;
+mod bucket;
+mod error;
+mod handler;
+pub mod http;
+mod in_process;
+mod listing;
+mod object;
+pub mod store;
+
+pub use auth::AccessKey;
+pub use error::OssError;
+pub use handler::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Emulator};
+pub use in_process::split_url;

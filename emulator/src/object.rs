@@ -1,0 +1,570 @@
+//! Object operations: PutObject, GetObject, HeadObject, GetObjectMeta, DeleteObject,
+//! AppendObject, Put/GetObjectACL. Data streams through a hashing reader into the store, so an
+//! upload of any size needs no buffer of its size here.
+
+use std::io::{self, Read};
+
+use base64::Engine as _;
+use md5::{Digest as _, Md5};
+use oss_core::crc64::{self, Crc64};
+use oss_core::request::Method;
+
+use crate::error::OssError;
+use crate::handler::{Access, Context, Emulator, Outcome, authorize};
+use crate::http::{Response, ResponseBody};
+use crate::store::{BucketMeta, ObjectMeta, ObjectType, StoreError};
+
+/// The object-level sub-resources answered here or by the modules this file hands over to.
+const HANDLED: &[&str] = &[
+    "acl",
+    "append",
+    "position",
+    "objectMeta",
+    "versionId",
+    "response-content-type",
+    "response-content-language",
+    "response-expires",
+    "response-cache-control",
+    "response-content-disposition",
+    "response-content-encoding",
+    "x-oss-traffic-limit",
+];
+
+pub(crate) fn handle(emulator: &Emulator, ctx: &Context<'_>, body: &mut dyn Read) -> Outcome {
+    let bucket = emulator.existing_bucket(ctx)?;
+    if let Some(name) = ctx
+        .query
+        .iter()
+        .map(|(n, _)| n.as_str())
+        .find(|n| oss_core::sign::v1::is_subresource(n) && !HANDLED.contains(n))
+    {
+        return Err(OssError::not_implemented(&format!(
+            "The sub-resource ?{name}"
+        )));
+    }
+    match ctx.method {
+        Method::Put if ctx.has("acl") => put_acl(emulator, ctx, &bucket),
+        Method::Get if ctx.has("acl") => get_acl(emulator, ctx, &bucket),
+        Method::Put => put(emulator, ctx, &bucket, body),
+        Method::Post if ctx.has("append") => append(emulator, ctx, &bucket, body),
+        Method::Head if ctx.has("objectMeta") => meta(emulator, ctx, &bucket),
+        Method::Get | Method::Head => get(emulator, ctx, &bucket),
+        Method::Delete => delete(emulator, ctx, &bucket),
+        _ => Err(OssError::new(
+            405,
+            "MethodNotAllowed",
+            "The specified method is not allowed against this resource.",
+        )),
+    }
+}
+
+/// The object, or `NoSuchKey`.
+fn existing(emulator: &Emulator, ctx: &Context<'_>) -> Result<ObjectMeta, OssError> {
+    emulator
+        .store
+        .object(ctx.bucket_name(), &ctx.key)
+        .ok_or_else(|| OssError::no_such_key(&ctx.key))
+}
+
+/// The ACL in force for an object: its own, or the bucket's when it is `default`.
+fn effective_acl<'a>(bucket: &'a BucketMeta, object: Option<&'a ObjectMeta>) -> &'a str {
+    match object {
+        Some(object) if object.acl != "default" => &object.acl,
+        _ => &bucket.acl,
+    }
+}
+
+pub(crate) fn store_error(e: StoreError, ctx: &Context<'_>) -> OssError {
+    match e {
+        StoreError::NoSuchBucket => OssError::no_such_bucket(ctx.bucket_name()),
+        StoreError::NoSuchKey => OssError::no_such_key(&ctx.key),
+        StoreError::BucketNotEmpty => OssError::new(
+            409,
+            "BucketNotEmpty",
+            "The bucket you tried to delete is not empty.",
+        )
+        .field("BucketName", ctx.bucket_name()),
+        StoreError::NoSuchUpload => OssError::new(
+            404,
+            "NoSuchUpload",
+            "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.",
+        ),
+        StoreError::Io(e) => match e
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<BodyProblem>())
+        {
+            Some(problem) => problem.to_error(),
+            None => OssError::new(
+                500,
+                "InternalError",
+                format!("We encountered an internal error: {e}"),
+            ),
+        },
+    }
+}
+
+/// Why an upload's body was refused, found once it has been read (before anything is kept).
+#[derive(Debug, Clone)]
+pub(crate) enum BodyProblem {
+    /// Content-MD5 does not match what arrived.
+    Digest { expected: String, actual: String },
+    /// Fewer or more bytes than Content-Length.
+    Length { declared: u64, received: u64 },
+}
+
+impl std::fmt::Display for BodyProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{self:?}")
+    }
+}
+
+impl std::error::Error for BodyProblem {}
+
+impl BodyProblem {
+    fn to_error(&self) -> OssError {
+        match self {
+            BodyProblem::Digest { expected, actual } => OssError::new(
+                400,
+                "InvalidDigest",
+                "The Content-MD5 you specified is not valid.",
+            )
+            .field("ExpectedContentMD5", expected.clone())
+            .field("CalculatedContentMD5", actual.clone()),
+            BodyProblem::Length { declared, received } => OssError::new(
+                400,
+                "IncompleteBody",
+                format!(
+                    "You did not provide the number of bytes specified by the Content-Length HTTP header: {declared} declared, {received} received."
+                ),
+            ),
+        }
+    }
+}
+
+/// Hashes (MD5, CRC-64) and counts the body as the store reads it, and at the end refuses it
+/// if it does not match Content-MD5 or Content-Length: the store then keeps nothing.
+pub(crate) struct HashingReader<'a> {
+    inner: &'a mut dyn Read,
+    md5: Md5,
+    pub crc: Crc64,
+    pub size: u64,
+    expected_md5: Option<String>,
+    expected_length: Option<u64>,
+}
+
+impl<'a> HashingReader<'a> {
+    pub fn new(inner: &'a mut dyn Read, ctx: &Context<'_>) -> HashingReader<'a> {
+        HashingReader {
+            inner,
+            md5: Md5::new(),
+            crc: Crc64::new(),
+            size: 0,
+            expected_md5: ctx.header("content-md5").map(str::to_string),
+            expected_length: ctx
+                .header("content-length")
+                .and_then(|l| l.trim().parse().ok()),
+        }
+    }
+
+    /// `"HEX-MD5"`, as OSS writes ETags of simple uploads.
+    pub fn etag(&self) -> String {
+        format!("\"{}\"", hex_upper(&self.md5.clone().finalize()))
+    }
+
+    fn check(&self) -> Result<(), BodyProblem> {
+        if let Some(declared) = self.expected_length {
+            if declared != self.size {
+                return Err(BodyProblem::Length {
+                    declared,
+                    received: self.size,
+                });
+            }
+        }
+        if let Some(expected) = &self.expected_md5 {
+            let actual =
+                base64::engine::general_purpose::STANDARD.encode(self.md5.clone().finalize());
+            if *expected != actual {
+                return Err(BodyProblem::Digest {
+                    expected: expected.clone(),
+                    actual,
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Read for HashingReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n == 0 {
+            self.check()
+                .map_err(|problem| io::Error::new(io::ErrorKind::InvalidData, problem))?;
+        } else {
+            self.md5.update(&buf[..n]);
+            self.crc.update(&buf[..n]);
+            self.size += n as u64;
+        }
+        Ok(n)
+    }
+}
+
+pub(crate) fn hex_upper(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02X}")).collect()
+}
+
+/// The headers an object keeps from its upload.
+const KEPT_HEADERS: &[&str] = &[
+    "content-type",
+    "cache-control",
+    "content-disposition",
+    "content-encoding",
+    "expires",
+    "content-language",
+];
+
+/// A new object's metadata from the upload request (size, ETag and CRC come later).
+pub(crate) fn new_meta(
+    ctx: &Context<'_>,
+    key: &str,
+    object_type: ObjectType,
+) -> Result<ObjectMeta, OssError> {
+    let acl = ctx
+        .header("x-oss-object-acl")
+        .unwrap_or("default")
+        .to_string();
+    if !oss_core::ops::object::OBJECT_ACLS.contains(&acl.as_str()) {
+        return Err(
+            OssError::invalid_argument("no such object access control exists")
+                .field("ArgumentName", "x-oss-object-acl")
+                .field("ArgumentValue", acl),
+        );
+    }
+    let mut headers: Vec<(String, String)> = ctx
+        .request
+        .headers
+        .iter()
+        .filter(|(n, _)| {
+            let n = n.to_ascii_lowercase();
+            KEPT_HEADERS.contains(&n.as_str()) || n.starts_with("x-oss-meta-")
+        })
+        .map(|(n, v)| (n.to_ascii_lowercase(), v.clone()))
+        .collect();
+    if !headers.iter().any(|(n, _)| n == "content-type") {
+        headers.push(("content-type".into(), "application/octet-stream".into()));
+    }
+    Ok(ObjectMeta {
+        key: key.to_string(),
+        size: 0,
+        etag: String::new(),
+        crc64: 0,
+        last_modified: ctx.now,
+        object_type,
+        storage_class: ctx
+            .header("x-oss-storage-class")
+            .unwrap_or("Standard")
+            .to_string(),
+        acl,
+        headers,
+        symlink_target: None,
+    })
+}
+
+fn put(
+    emulator: &Emulator,
+    ctx: &Context<'_>,
+    bucket: &BucketMeta,
+    body: &mut dyn Read,
+) -> Outcome {
+    let existing = emulator.store.object(&bucket.name, &ctx.key);
+    authorize(ctx, &bucket.acl, Access::Write)?;
+    if existing.is_some()
+        && ctx
+            .header("x-oss-forbid-overwrite")
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+    {
+        return Err(OssError::new(
+            409,
+            "FileAlreadyExists",
+            "The object you specified already exists and can not be overwritten.",
+        ));
+    }
+    let mut meta = new_meta(ctx, &ctx.key, ObjectType::Normal)?;
+    let mut reader = HashingReader::new(body, ctx);
+    let staged = emulator
+        .store
+        .stage(&bucket.name, &mut reader)
+        .map_err(|e| store_error(e, ctx))?;
+    (meta.size, meta.etag, meta.crc64) = (reader.size, reader.etag(), reader.crc.value());
+    emulator
+        .store
+        .commit_object(&bucket.name, staged, meta.clone())
+        .map_err(|e| store_error(e, ctx))?;
+    Ok(Response::new(200)
+        .with_header("ETag", meta.etag)
+        .with_header("x-oss-hash-crc64ecma", meta.crc64.to_string())
+        .with_header(
+            "Content-MD5",
+            base64::engine::general_purpose::STANDARD.encode(reader.md5.clone().finalize()),
+        ))
+}
+
+fn append(
+    emulator: &Emulator,
+    ctx: &Context<'_>,
+    bucket: &BucketMeta,
+    body: &mut dyn Read,
+) -> Outcome {
+    authorize(ctx, &bucket.acl, Access::Write)?;
+    let position: u64 = ctx
+        .param("position")
+        .and_then(|p| p.parse().ok())
+        .ok_or_else(|| {
+            OssError::invalid_argument("Position is not a number.")
+                .field("ArgumentName", "position")
+        })?;
+    let existing = emulator.store.object(&bucket.name, &ctx.key);
+    let (length, old_crc) = match &existing {
+        Some(object) if object.object_type != ObjectType::Appendable => {
+            return Err(OssError::new(
+                409,
+                "ObjectNotAppendable",
+                "The object is not appendable",
+            ));
+        }
+        Some(object) => (object.size, object.crc64),
+        None => (0, 0),
+    };
+    if position != length {
+        return Err(OssError::new(
+            409,
+            "PositionNotEqualToLength",
+            "Position is not equal to file length",
+        )
+        .header("x-oss-next-append-position", length.to_string()));
+    }
+    let mut meta = match existing {
+        Some(object) => object,
+        None => new_meta(ctx, &ctx.key, ObjectType::Appendable)?,
+    };
+    let mut reader = HashingReader::new(body, ctx);
+    let staged = emulator
+        .store
+        .stage(&bucket.name, &mut reader)
+        .map_err(|e| store_error(e, ctx))?;
+    meta.size = length + reader.size;
+    meta.crc64 = crc64::combine(old_crc, reader.crc.value(), reader.size);
+    meta.last_modified = ctx.now;
+    // Appendable objects have no MD5 of the whole; OSS's ETag changes with every append.
+    meta.etag = format!("\"{:016X}{:016X}\"", meta.crc64, meta.size);
+    emulator
+        .store
+        .commit_append(&bucket.name, staged, meta.clone())
+        .map_err(|e| store_error(e, ctx))?;
+    Ok(Response::new(200)
+        .with_header("ETag", meta.etag)
+        .with_header("x-oss-next-append-position", meta.size.to_string())
+        .with_header("x-oss-hash-crc64ecma", meta.crc64.to_string()))
+}
+
+/// The headers that describe an object in GET and HEAD answers.
+fn describe(response: &mut Response, object: &ObjectMeta) {
+    for (name, value) in &object.headers {
+        response.set_header(name, value.clone());
+    }
+    response.set_header("ETag", object.etag.clone());
+    response.set_header(
+        "Last-Modified",
+        oss_core::dates::http_date(object.last_modified).unwrap_or_default(),
+    );
+    response.set_header("x-oss-object-type", object.object_type.as_str());
+    response.set_header("x-oss-storage-class", object.storage_class.clone());
+    response.set_header("x-oss-hash-crc64ecma", object.crc64.to_string());
+    response.set_header("Accept-Ranges", "bytes");
+}
+
+fn get(emulator: &Emulator, ctx: &Context<'_>, bucket: &BucketMeta) -> Outcome {
+    let object = existing(emulator, ctx);
+    authorize(
+        ctx,
+        effective_acl(bucket, object.as_ref().ok()),
+        Access::Read,
+    )?;
+    let object = object?;
+    check_conditions(ctx, &object)?;
+    let size = object.size;
+    let mut response = Response::new(200);
+    describe(&mut response, &object);
+    let range = match ctx.header("range").and_then(|r| parse_range(r, size)) {
+        Some(Ok(range)) => {
+            response.status = 206;
+            response.set_header(
+                "Content-Range",
+                format!("bytes {}-{}/{size}", range.start, range.end - 1),
+            );
+            range
+        }
+        Some(Err(())) => {
+            return Err(OssError::new(
+                416,
+                "InvalidRange",
+                "The requested range cannot be satisfied.",
+            )
+            .field(
+                "RangeRequested",
+                ctx.header("range").unwrap_or("").to_string(),
+            )
+            .field("ActualObjectSize", size.to_string()));
+        }
+        None => 0..size,
+    };
+    for (param, header) in [
+        ("response-content-type", "Content-Type"),
+        ("response-content-language", "Content-Language"),
+        ("response-expires", "Expires"),
+        ("response-cache-control", "Cache-Control"),
+        ("response-content-disposition", "Content-Disposition"),
+        ("response-content-encoding", "Content-Encoding"),
+    ] {
+        if let Some(value) = ctx.param(param) {
+            response.set_header(header, value);
+        }
+    }
+    let length = range.end - range.start;
+    response.set_header("Content-Length", length.to_string());
+    if ctx.method == Method::Get {
+        let reader = emulator
+            .store
+            .read_object(&bucket.name, &object.key, range)
+            .map_err(|e| store_error(e, ctx))?;
+        response.body = ResponseBody::Reader { reader, length };
+    }
+    Ok(response)
+}
+
+/// `bytes=a-b`, `bytes=a-`, `bytes=-n`. None: no usable range (OSS then sends everything);
+/// Err: a range that starts past the end (416).
+fn parse_range(header: &str, size: u64) -> Option<Result<std::ops::Range<u64>, ()>> {
+    let spec = header.trim().strip_prefix("bytes=")?;
+    if spec.contains(',') {
+        return None;
+    }
+    let (first, last) = spec.split_once('-')?;
+    let number = |s: &str| s.trim().parse::<u64>().ok();
+    let range = match (first.trim().is_empty(), last.trim().is_empty()) {
+        (true, false) => {
+            let n = number(last)?;
+            size.saturating_sub(n)..size
+        }
+        (false, true) => number(first)?..size,
+        (false, false) => {
+            let (a, b) = (number(first)?, number(last)?);
+            if a > b {
+                return None;
+            }
+            a..(b + 1).min(size)
+        }
+        (true, true) => return None,
+    };
+    if range.start >= size && size > 0 || (size == 0 && range.start > 0) {
+        return Some(Err(()));
+    }
+    Some(Ok(range))
+}
+
+/// If-Match, If-None-Match, If-Modified-Since, If-Unmodified-Since.
+fn check_conditions(ctx: &Context<'_>, object: &ObjectMeta) -> Result<(), OssError> {
+    let precondition = || {
+        OssError::new(
+            412,
+            "PreconditionFailed",
+            "At least one of the pre-conditions you specified did not hold.",
+        )
+    };
+    let same_etag = |given: &str| {
+        given.trim().trim_matches('"') == object.etag.trim_matches('"') || given.trim() == "*"
+    };
+    if let Some(given) = ctx.header("if-match") {
+        if !same_etag(given) {
+            return Err(precondition().field("Condition", "If-Match"));
+        }
+    }
+    if let Some(given) = ctx
+        .header("if-unmodified-since")
+        .and_then(|d| oss_core::dates::http_to_unixtime(d).ok())
+    {
+        if object.last_modified > given {
+            return Err(precondition().field("Condition", "If-Unmodified-Since"));
+        }
+    }
+    let not_modified = || OssError::new(304, "", "");
+    if let Some(given) = ctx.header("if-none-match") {
+        if same_etag(given) {
+            return Err(not_modified());
+        }
+    }
+    if let Some(given) = ctx
+        .header("if-modified-since")
+        .and_then(|d| oss_core::dates::http_to_unixtime(d).ok())
+    {
+        if object.last_modified <= given {
+            return Err(not_modified());
+        }
+    }
+    Ok(())
+}
+
+fn meta(emulator: &Emulator, ctx: &Context<'_>, bucket: &BucketMeta) -> Outcome {
+    let object = existing(emulator, ctx);
+    authorize(
+        ctx,
+        effective_acl(bucket, object.as_ref().ok()),
+        Access::Read,
+    )?;
+    let object = object?;
+    Ok(Response::new(200)
+        .with_header("ETag", object.etag)
+        .with_header("Content-Length", object.size.to_string())
+        .with_header(
+            "Last-Modified",
+            oss_core::dates::http_date(object.last_modified).unwrap_or_default(),
+        )
+        .with_header("x-oss-hash-crc64ecma", object.crc64.to_string()))
+}
+
+fn delete(emulator: &Emulator, ctx: &Context<'_>, bucket: &BucketMeta) -> Outcome {
+    authorize(ctx, &bucket.acl, Access::Write)?;
+    emulator
+        .store
+        .delete_object(&bucket.name, &ctx.key)
+        .map_err(|e| store_error(e, ctx))?;
+    Ok(Response::new(204))
+}
+
+fn put_acl(emulator: &Emulator, ctx: &Context<'_>, bucket: &BucketMeta) -> Outcome {
+    authorize(ctx, &bucket.acl, Access::Owner)?;
+    let mut object = existing(emulator, ctx)?;
+    let acl = ctx.header("x-oss-object-acl").unwrap_or("");
+    if !oss_core::ops::object::OBJECT_ACLS.contains(&acl) {
+        return Err(
+            OssError::invalid_argument("no such object access control exists")
+                .field("ArgumentName", "x-oss-object-acl")
+                .field("ArgumentValue", acl),
+        );
+    }
+    object.acl = acl.to_string();
+    emulator
+        .store
+        .update_object(&bucket.name, object)
+        .map_err(|e| store_error(e, ctx))?;
+    Ok(Response::new(200))
+}
+
+fn get_acl(emulator: &Emulator, ctx: &Context<'_>, bucket: &BucketMeta) -> Outcome {
+    authorize(ctx, &bucket.acl, Access::Owner)?;
+    let object = existing(emulator, ctx)?;
+    Ok(Response::xml(
+        200,
+        crate::bucket::access_control_policy(&object.acl),
+    ))
+}

@@ -1,0 +1,182 @@
+//! Where buckets and objects live. The handler owns the OSS semantics (ETags, CRCs, ACLs,
+//! listings order); a store only keeps metadata and bytes, so a second store (a directory that
+//! survives restarts) is a small piece of code.
+
+mod memory;
+
+pub use memory::MemoryStore;
+
+use std::collections::BTreeMap;
+use std::io::{self, Read};
+use std::ops::Range;
+
+/// `Normal`, `Appendable`, `Multipart` or `Symlink`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectType {
+    Normal,
+    Appendable,
+    Multipart,
+    Symlink,
+}
+
+impl ObjectType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ObjectType::Normal => "Normal",
+            ObjectType::Appendable => "Appendable",
+            ObjectType::Multipart => "Multipart",
+            ObjectType::Symlink => "Symlink",
+        }
+    }
+}
+
+/// Everything about an object but its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectMeta {
+    pub key: String,
+    pub size: u64,
+    /// With its quotes, as OSS sends it.
+    pub etag: String,
+    pub crc64: u64,
+    /// Unix seconds.
+    pub last_modified: i64,
+    pub object_type: ObjectType,
+    pub storage_class: String,
+    /// `default` follows the bucket.
+    pub acl: String,
+    /// Content-Type, Cache-Control, Content-Disposition, Content-Encoding, Expires and the
+    /// `x-oss-meta-*` headers, as given at upload (names lower-cased).
+    pub headers: Vec<(String, String)>,
+    /// For symlinks: the target key.
+    pub symlink_target: Option<String>,
+}
+
+/// A bucket and its configuration documents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BucketMeta {
+    pub name: String,
+    /// Unix seconds.
+    pub created: i64,
+    pub acl: String,
+    pub storage_class: String,
+    /// `oss-cn-hangzhou` and the like.
+    pub location: String,
+    /// Sub-resource (`cors`, `lifecycle`, …) → the XML document stored for it.
+    pub configs: BTreeMap<String, Vec<u8>>,
+}
+
+/// A part of a multipart upload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartMeta {
+    pub part_number: u32,
+    pub size: u64,
+    pub etag: String,
+    pub crc64: u64,
+    pub last_modified: i64,
+}
+
+/// An upload in progress.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UploadMeta {
+    pub upload_id: String,
+    pub key: String,
+    /// Unix seconds.
+    pub initiated: i64,
+    /// What the object will be made of (headers, ACL, storage class) once completed.
+    pub object: ObjectMeta,
+}
+
+/// Bytes read by [`Store::stage`], not visible until committed (dropping them discards them).
+#[derive(Debug)]
+pub enum Staged {
+    Memory(Vec<u8>),
+    /// A temporary file of the directory store, renamed into place on commit.
+    File(std::path::PathBuf),
+}
+
+#[derive(Debug)]
+pub enum StoreError {
+    NoSuchBucket,
+    BucketNotEmpty,
+    NoSuchKey,
+    NoSuchUpload,
+    Io(io::Error),
+}
+
+impl From<io::Error> for StoreError {
+    fn from(e: io::Error) -> Self {
+        StoreError::Io(e)
+    }
+}
+
+/// The persistence the handler needs. Implementations must be safe to call from many threads
+/// at once and must never leave a partly written object visible.
+pub trait Store: Send + Sync {
+    fn buckets(&self) -> Vec<BucketMeta>;
+    fn bucket(&self, name: &str) -> Option<BucketMeta>;
+    /// Creates or replaces a bucket's metadata.
+    fn put_bucket(&self, meta: BucketMeta) -> Result<(), StoreError>;
+    /// Refuses a bucket that still holds objects or uploads.
+    fn delete_bucket(&self, name: &str) -> Result<(), StoreError>;
+
+    fn object(&self, bucket: &str, key: &str) -> Option<ObjectMeta>;
+    /// Reads an upload's bytes into the store without making them visible: the caller checks
+    /// them (Content-MD5, length) and computes ETag and CRC while they stream, then commits.
+    fn stage(&self, bucket: &str, data: &mut dyn Read) -> Result<Staged, StoreError>;
+    /// Publishes staged bytes as the object `meta` describes, replacing any previous one at
+    /// once: readers see the old object or the new one, never a mix.
+    fn commit_object(
+        &self,
+        bucket: &str,
+        staged: Staged,
+        meta: ObjectMeta,
+    ) -> Result<(), StoreError>;
+    /// Appends staged bytes to the object (created if missing) and replaces its metadata.
+    fn commit_append(
+        &self,
+        bucket: &str,
+        staged: Staged,
+        meta: ObjectMeta,
+    ) -> Result<(), StoreError>;
+    /// Replaces metadata only (ACL, headers).
+    fn update_object(&self, bucket: &str, meta: ObjectMeta) -> Result<(), StoreError>;
+    /// The bytes of `range` of the object.
+    fn read_object(
+        &self,
+        bucket: &str,
+        key: &str,
+        range: Range<u64>,
+    ) -> Result<Box<dyn Read + Send>, StoreError>;
+    fn delete_object(&self, bucket: &str, key: &str) -> Result<bool, StoreError>;
+    /// Up to `limit` objects whose keys start with `prefix` and sort after `after`, in key
+    /// order (byte order, as OSS lists).
+    fn list_objects(
+        &self,
+        bucket: &str,
+        prefix: &str,
+        after: &str,
+        limit: usize,
+    ) -> Result<Vec<ObjectMeta>, StoreError>;
+
+    fn create_upload(&self, bucket: &str, upload: UploadMeta) -> Result<(), StoreError>;
+    fn upload(&self, bucket: &str, upload_id: &str) -> Option<UploadMeta>;
+    /// Uploads in progress, by key then upload id.
+    fn uploads(&self, bucket: &str) -> Result<Vec<UploadMeta>, StoreError>;
+    fn commit_part(
+        &self,
+        bucket: &str,
+        upload_id: &str,
+        staged: Staged,
+        part: PartMeta,
+    ) -> Result<(), StoreError>;
+    fn parts(&self, bucket: &str, upload_id: &str) -> Result<Vec<PartMeta>, StoreError>;
+    /// Makes the object out of the listed parts, in order, and ends the upload.
+    fn complete_upload(
+        &self,
+        bucket: &str,
+        upload_id: &str,
+        parts: &[u32],
+        meta: ObjectMeta,
+    ) -> Result<ObjectMeta, StoreError>;
+    fn abort_upload(&self, bucket: &str, upload_id: &str) -> Result<(), StoreError>;
+}
