@@ -57,24 +57,29 @@ const HANDLED: &[&str] = &[
     "website",
     "logging",
     "referer",
-    "uploads",
 ];
 
 pub(crate) fn handle(emulator: &Emulator, ctx: &Context<'_>, body: &mut dyn Read) -> Outcome {
-    if let Some(name) = ctx
-        .query
-        .iter()
-        .map(|(n, _)| n.as_str())
-        .find(|n| oss_core::sign::v1::is_subresource(n) && !HANDLED.contains(n))
-    {
-        return Err(OssError::not_implemented(&format!(
-            "The sub-resource ?{name}"
-        )));
-    }
+    crate::handler::refuse_unknown_subresources(ctx, |n| {
+        HANDLED.contains(&n)
+            || crate::multipart::BUCKET_SUBRESOURCES.contains(&n)
+            || crate::copy::BUCKET_SUBRESOURCES.contains(&n)
+            || crate::live_channel::BUCKET_SUBRESOURCES.contains(&n)
+    })?;
     if ctx.method == Method::Put && ctx.query.is_empty() {
         return create(emulator, ctx, body);
     }
     let bucket = emulator.existing_bucket(ctx)?;
+    // Listings of uploads and live channels, batch deletes: their modules first.
+    for module in [
+        crate::multipart::handle_bucket,
+        crate::copy::handle_bucket,
+        crate::live_channel::handle_bucket,
+    ] {
+        if let Some(outcome) = module(emulator, ctx, &bucket, &mut *body) {
+            return outcome;
+        }
+    }
     if let Some((name, missing_code, missing_message)) =
         CONFIGS.iter().find(|(name, ..)| ctx.has(name))
     {

@@ -206,6 +206,25 @@ impl Emulator {
     }
 }
 
+/// Answers `NotImplemented` for a signed sub-resource nothing here handles: a request the
+/// emulator does not understand must not fall through to an operation that changes data.
+pub(crate) fn refuse_unknown_subresources(
+    ctx: &Context<'_>,
+    handled: impl Fn(&str) -> bool,
+) -> Result<(), OssError> {
+    match ctx
+        .query
+        .iter()
+        .map(|(n, _)| n.as_str())
+        .find(|n| oss_core::sign::v1::is_subresource(n) && !handled(n))
+    {
+        Some(name) => Err(OssError::not_implemented(&format!(
+            "The sub-resource ?{name}"
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// What the caller may do, given the ACL in force (`private`, `public-read`,
 /// `public-read-write`). Any signed request is the owner's: the emulator has one account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

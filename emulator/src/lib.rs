@@ -8,11 +8,14 @@
 
 mod auth;
 mod bucket;
+mod copy;
 mod error;
 mod handler;
 pub mod http;
 mod in_process;
 mod listing;
+mod live_channel;
+mod multipart;
 mod object;
 pub mod store;
 

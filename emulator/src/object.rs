@@ -32,15 +32,21 @@ const HANDLED: &[&str] = &[
 
 pub(crate) fn handle(emulator: &Emulator, ctx: &Context<'_>, body: &mut dyn Read) -> Outcome {
     let bucket = emulator.existing_bucket(ctx)?;
-    if let Some(name) = ctx
-        .query
-        .iter()
-        .map(|(n, _)| n.as_str())
-        .find(|n| oss_core::sign::v1::is_subresource(n) && !HANDLED.contains(n))
-    {
-        return Err(OssError::not_implemented(&format!(
-            "The sub-resource ?{name}"
-        )));
+    crate::handler::refuse_unknown_subresources(ctx, |n| {
+        HANDLED.contains(&n)
+            || crate::multipart::OBJECT_SUBRESOURCES.contains(&n)
+            || crate::copy::OBJECT_SUBRESOURCES.contains(&n)
+            || crate::live_channel::OBJECT_SUBRESOURCES.contains(&n)
+    })?;
+    // Multipart uploads, copies and symlinks, and live channels take their requests first.
+    for module in [
+        crate::multipart::handle_object,
+        crate::copy::handle_object,
+        crate::live_channel::handle_object,
+    ] {
+        if let Some(outcome) = module(emulator, ctx, &bucket, &mut *body) {
+            return outcome;
+        }
     }
     match ctx.method {
         Method::Put if ctx.has("acl") => put_acl(emulator, ctx, &bucket),
@@ -276,6 +282,10 @@ fn put(
     bucket: &BucketMeta,
     body: &mut dyn Read,
 ) -> Outcome {
+    if ctx.header("x-oss-copy-source").is_some() {
+        // A copy that reached here was not understood: storing the empty body would be wrong.
+        return Err(OssError::not_implemented("CopyObject"));
+    }
     let existing = emulator.store.object(&bucket.name, &ctx.key);
     authorize(ctx, &bucket.acl, Access::Write)?;
     if existing.is_some()
