@@ -23,7 +23,7 @@ pub struct Emulator {
     pub(crate) region: String,
     /// Domains whose sub-domains name buckets (`bucket.<domain>`), besides `localhost` and
     /// OSS's own endpoints.
-    domains: Vec<String>,
+    pub(crate) domains: Vec<String>,
     request_counter: AtomicU64,
 }
 
@@ -129,6 +129,7 @@ impl Emulator {
             Ok(response) => response,
             Err(error) => error.into_response(&request_id, &host, head),
         };
+        crate::cors::add_response_headers(self, request, &mut response);
         response.set_header("x-oss-request-id", request_id);
         response.set_header("Server", "AliyunOSS");
         if let Ok(date) = oss_core::dates::http_date(now) {
@@ -167,6 +168,10 @@ impl Emulator {
                 )
                 .field("BucketName", bucket.clone()));
             }
+        }
+        if method == Method::Options {
+            // Browsers send preflights unsigned.
+            return crate::cors::preflight(self, bucket.as_deref(), request);
         }
         let signed = Signed {
             method,

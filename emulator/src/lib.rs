@@ -9,6 +9,7 @@
 mod auth;
 mod bucket;
 mod copy;
+mod cors;
 mod error;
 mod handler;
 pub mod http;
