@@ -88,7 +88,8 @@ pub struct NoncurrentVersionStorageTransition {
 /// Objects a rule leaves alone (oss2's `FilterNot`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FilterNot {
-    /// None is written `<Prefix />`, as oss2 does.
+    /// None writes no `<Prefix>` (oss2 writes an empty one, which reads back as `Some("")`:
+    /// keeping the two apart makes every model survive a round trip).
     pub prefix: Option<String>,
     pub tag: Option<LifecycleTag>,
 }
@@ -290,7 +291,9 @@ mod xml_impl {
                 }
                 for not in &filter.filter_not {
                     element(out, "Not", |out| {
-                        text(out, "Prefix", not.prefix.as_deref().unwrap_or(""));
+                        if let Some(prefix) = &not.prefix {
+                            text(out, "Prefix", prefix);
+                        }
                         if let Some(tag) = &not.tag {
                             push_tag(out, tag);
                         }
