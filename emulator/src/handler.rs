@@ -25,6 +25,8 @@ pub struct Emulator {
     /// OSS's own endpoints.
     pub(crate) domains: Vec<String>,
     request_counter: AtomicU64,
+    /// Injected failures (see [`crate::faults`]); None: every answer is the real one.
+    pub(crate) faults: Option<crate::faults::Faults>,
 }
 
 impl std::fmt::Debug for Emulator {
@@ -91,6 +93,7 @@ impl Emulator {
             region: "cn-hangzhou".to_string(),
             domains: Vec::new(),
             request_counter: AtomicU64::new(0),
+            faults: None,
         }
     }
 
@@ -122,10 +125,29 @@ impl Emulator {
     /// Answers one request. `body` is read only by operations that take one; `now` is the
     /// emulator's clock in Unix seconds.
     pub fn handle(&self, request: &Request, body: &mut dyn Read, now: i64) -> Response {
+        match &self.faults {
+            Some(faults) => self.handle_planned(request, body, now, &faults.draw()),
+            None => self.respond(request, body, now, None),
+        }
+    }
+
+    /// The answer to `request`, or `injected` in its place (fault injection), with the same
+    /// request id and headers either way.
+    pub(crate) fn respond(
+        &self,
+        request: &Request,
+        body: &mut dyn Read,
+        now: i64,
+        injected: Option<OssError>,
+    ) -> Response {
         let request_id = self.next_request_id(now);
         let head = request.method.eq_ignore_ascii_case("HEAD");
         let host = request.header("host").unwrap_or("localhost").to_string();
-        let mut response = match self.route(request, body, now) {
+        let outcome = match injected {
+            Some(error) => Err(error),
+            None => self.route(request, body, now),
+        };
+        let mut response = match outcome {
             Ok(response) => response,
             Err(error) => error.into_response(&request_id, &host, head),
         };

@@ -2,8 +2,10 @@
 //! listings order); a store only keeps metadata and bytes, so a second store (a directory that
 //! survives restarts) is a small piece of code.
 
+mod dir;
 mod memory;
 
+pub use dir::DirStore;
 pub use memory::MemoryStore;
 
 use std::collections::BTreeMap;
