@@ -1127,3 +1127,18 @@ fn bucket_errors_keep_their_codes() {
         other => panic!("{other:?}"),
     }
 }
+
+/// Found by fuzzing: a `LoggingEnabled` without a target bucket was read with its prefix, then
+/// written back as "logging off", losing the prefix.
+#[test]
+fn logging_enabled_needs_a_target_bucket() {
+    let lone_prefix = b"<BucketLoggingStatus><LoggingEnabled><TargetPrefix>logs/</TargetPrefix></LoggingEnabled></BucketLoggingStatus>";
+    assert!(BucketLogging::from_xml(lone_prefix).is_err());
+    assert!(BucketLogging::new("", "logs/").validate().is_err());
+    assert!(BucketLogging::new("", "").validate().is_ok());
+    assert!(
+        BucketLogging::new("target-bucket", "logs/")
+            .validate()
+            .is_ok()
+    );
+}

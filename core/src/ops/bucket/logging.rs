@@ -27,12 +27,18 @@ impl BucketLogging {
         }
     }
 
-    /// The target bucket, when there is one, must be a valid bucket name.
+    /// The target bucket, when there is one, must be a valid bucket name; a prefix without a
+    /// target bucket would be dropped silently (logging off), so it is refused.
     pub fn validate(&self) -> Result<(), ClientError> {
-        if self.target_bucket.is_empty() {
-            Ok(())
-        } else {
+        if !self.target_bucket.is_empty() {
             names::check_bucket_name(&self.target_bucket)
+        } else if !self.target_prefix.is_empty() {
+            Err(ClientError::InvalidFormat {
+                what: "logging target prefix without a target bucket",
+                value: self.target_prefix.clone(),
+            })
+        } else {
+            Ok(())
         }
     }
 }
@@ -54,10 +60,23 @@ impl BucketLogging {
         out
     }
 
-    /// Reads a `<BucketLoggingStatus>`; without `LoggingEnabled`, both fields are "".
+    /// Reads a `<BucketLoggingStatus>`; without `LoggingEnabled`, both fields are "". A
+    /// `LoggingEnabled` must name its target bucket (found by fuzzing: a lone TargetPrefix was
+    /// read, then lost when written back).
     pub fn from_xml(body: &[u8]) -> Result<BucketLogging, crate::error::DecodeError> {
         let root = super::xml_in::root(body, "BucketLoggingStatus")?;
         let enabled = root.child("LoggingEnabled");
+        if let Some(enabled) = enabled {
+            if enabled
+                .child_text("TargetBucket")
+                .unwrap_or_default()
+                .is_empty()
+            {
+                return Err(
+                    enabled.invalid("TargetBucket", "logging is enabled without a target bucket")
+                );
+            }
+        }
         let field = |name| {
             enabled
                 .and_then(|e| e.child_text(name))
