@@ -85,9 +85,15 @@ pub fn xml(data: &[u8]) {
 }
 
 /// A configuration read back from what we wrote must be the same configuration.
+/// Only configurations that pass their own checks are ever sent, and only those must survive:
+/// the writers, like oss2's, write what a rule's type allows (a Mirror redirect has no
+/// ReplaceKeyWith), while the readers accept whatever OSS sends.
 macro_rules! round_trip {
     ($model:ty, $data:expr) => {
-        if let Ok(model) = <$model>::from_xml($data) {
+        round_trip!($model, $data, |_: &$model| true)
+    };
+    ($model:ty, $data:expr, $valid:expr) => {
+        if let Some(model) = <$model>::from_xml($data).ok().filter($valid) {
             let written = model.to_xml();
             let again = <$model>::from_xml(written.as_bytes()).unwrap_or_else(|e| {
                 panic!(
@@ -105,13 +111,19 @@ macro_rules! round_trip {
     };
 }
 
-/// Bucket configurations: every reader, and the round trip of every model that reads.
+/// Bucket configurations: every reader, and the round trip of every model that would be sent.
 pub fn bucket_configs(data: &[u8]) {
-    round_trip!(BucketCors, data);
-    round_trip!(BucketLifecycle, data);
-    round_trip!(BucketLogging, data);
+    round_trip!(BucketCors, data, |m: &BucketCors| m.validate().is_ok());
+    round_trip!(BucketLifecycle, data, |m: &BucketLifecycle| m
+        .validate()
+        .is_ok());
+    round_trip!(BucketLogging, data, |m: &BucketLogging| m
+        .validate()
+        .is_ok());
     round_trip!(BucketReferer, data);
-    round_trip!(BucketWebsite, data);
+    round_trip!(BucketWebsite, data, |m: &BucketWebsite| m
+        .validate()
+        .is_ok());
     let b = "fuzz-bucket";
     let _ = GetBucketAcl::new(b).parse(&ok(), data);
     let _ = GetBucketCors::new(b).parse(&ok(), data);
