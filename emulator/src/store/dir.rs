@@ -31,7 +31,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use md5::{Digest as _, Md5};
 
-use super::{BucketMeta, ObjectMeta, PartMeta, Staged, Store, StoreError, UploadMeta};
+use super::{BucketMeta, ObjectMeta, PartMeta, Staged, StagedFile, Store, StoreError, UploadMeta};
 
 mod files;
 
@@ -124,6 +124,13 @@ impl DirStore {
             .join(format!("{:016x}.tmp", self.next_generation()))
     }
 
+    /// A new temporary file, removed again unless it is placed.
+    fn temp_file(&self) -> io::Result<(StagedFile, File)> {
+        let staged = StagedFile::new(self.temp_path());
+        let file = File::create(staged.path())?;
+        Ok((staged, file))
+    }
+
     fn bucket_dir(&self, bucket: &str) -> PathBuf {
         self.root.join("buckets").join(bucket)
     }
@@ -141,18 +148,11 @@ impl DirStore {
     /// Writes `bytes` to `target` atomically: temporary file, fsync, rename, fsync of the
     /// directory.
     fn write_atomic(&self, target: &Path, bytes: &[u8]) -> io::Result<()> {
-        let temp = self.temp_path();
-        let result = (|| {
-            let mut file = File::create(&temp)?;
-            file.write_all(bytes)?;
-            file.sync_all()?;
-            fs::rename(&temp, target)?;
-            sync_dir(target.parent().unwrap_or(&self.root))
-        })();
-        if result.is_err() {
-            let _ = fs::remove_file(&temp);
-        }
-        result
+        let (temp, mut file) = self.temp_file()?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        temp.persist(target)?;
+        sync_dir(target.parent().unwrap_or(&self.root))
     }
 
     /// Moves a folder out of sight at once, then deletes it.
@@ -169,9 +169,9 @@ impl DirStore {
     }
 
     /// Renames a staged file to a fresh data file name in `dir`; returns that name.
-    fn place(&self, staged: &Path, dir: &Path, stem: &str) -> io::Result<String> {
+    fn place(&self, staged: StagedFile, dir: &Path, stem: &str) -> io::Result<String> {
         let name = format!("{stem}.{:016x}", self.next_generation());
-        fs::rename(staged, dir.join(&name))?;
+        staged.persist(&dir.join(&name))?;
         Ok(name)
     }
 
@@ -233,27 +233,15 @@ fn hash_name(text: &str) -> String {
         .collect()
 }
 
-/// Removes `name`'s staged file if the commit did not take it.
-fn staged_path(staged: Staged) -> Result<PathBuf, StoreError> {
+/// The file `stage` wrote; whatever a commit does with it, it is gone afterwards (renamed into
+/// place, or removed when dropped).
+fn staged_file(staged: Staged) -> Result<StagedFile, StoreError> {
     match staged {
-        Staged::File(path) => Ok(path),
+        Staged::File(file) => Ok(file),
         Staged::Memory(_) => Err(StoreError::Io(io::Error::other(
             "bytes staged in memory by another store",
         ))),
     }
-}
-
-/// Runs `commit`; whatever happens, the staged file is gone afterwards (renamed into place,
-/// or removed).
-fn consuming<T>(
-    staged: &Path,
-    commit: impl FnOnce() -> Result<T, StoreError>,
-) -> Result<T, StoreError> {
-    let result = commit();
-    if result.is_err() {
-        let _ = fs::remove_file(staged);
-    }
-    result
 }
 
 impl Store for DirStore {
@@ -320,9 +308,8 @@ impl Store for DirStore {
         if self.bucket(bucket).is_none() {
             return Err(StoreError::NoSuchBucket);
         }
-        let path = self.temp_path();
+        let (staged, mut file) = self.temp_file()?;
         let result = (|| {
-            let mut file = File::create(&path)?;
             let mut buffer = vec![0u8; COPY_BUFFER];
             loop {
                 let n = match data.read(&mut buffer) {
@@ -335,13 +322,8 @@ impl Store for DirStore {
             }
             file.sync_all()
         })();
-        match result {
-            Ok(()) => Ok(Staged::File(path)),
-            Err(e) => {
-                let _ = fs::remove_file(&path);
-                Err(e.into())
-            }
-        }
+        result?;
+        Ok(Staged::File(staged))
     }
 
     fn commit_object(
@@ -350,15 +332,13 @@ impl Store for DirStore {
         staged: Staged,
         meta: ObjectMeta,
     ) -> Result<(), StoreError> {
-        let staged = staged_path(staged)?;
-        consuming(&staged, || {
-            let mut buckets = self.lock();
-            if !buckets.contains_key(bucket) {
-                return Err(StoreError::NoSuchBucket);
-            }
-            let data = self.place(&staged, &self.objects_dir(bucket), &hash_name(&meta.key))?;
-            self.publish(&mut buckets, bucket, meta, data)
-        })
+        let staged = staged_file(staged)?;
+        let mut buckets = self.lock();
+        if !buckets.contains_key(bucket) {
+            return Err(StoreError::NoSuchBucket);
+        }
+        let data = self.place(staged, &self.objects_dir(bucket), &hash_name(&meta.key))?;
+        self.publish(&mut buckets, bucket, meta, data)
     }
 
     /// Appends in place: the bytes go after the object's committed length (cutting what a
@@ -371,44 +351,35 @@ impl Store for DirStore {
         staged: Staged,
         meta: ObjectMeta,
     ) -> Result<(), StoreError> {
-        let staged = staged_path(staged)?;
+        let staged = staged_file(staged)?;
         let _appending = self.append.lock().unwrap_or_else(|p| p.into_inner());
         let existing = {
             let buckets = self.lock();
-            let b = buckets.get(bucket).ok_or(StoreError::NoSuchBucket);
-            match b {
-                Ok(b) => b
-                    .objects
-                    .get(&meta.key)
-                    .map(|(old, data)| (old.size, data.clone())),
-                Err(e) => {
-                    let _ = fs::remove_file(&staged);
-                    return Err(e);
-                }
-            }
+            let b = buckets.get(bucket).ok_or(StoreError::NoSuchBucket)?;
+            b.objects
+                .get(&meta.key)
+                .map(|(old, data)| (old.size, data.clone()))
         };
         let Some((length, data)) = existing else {
             return self.commit_object(bucket, Staged::File(staged), meta);
         };
-        consuming(&staged, || {
-            let path = self.objects_dir(bucket).join(&data);
-            let mut file = OpenOptions::new().write(true).open(&path)?;
-            file.set_len(length)?;
-            file.seek(SeekFrom::End(0))?;
-            io::copy(&mut File::open(&staged)?, &mut file)?;
-            file.sync_all()?;
-            fs::remove_file(&staged)?;
-            let mut buckets = self.lock();
-            let still_there = buckets
-                .get(bucket)
-                .and_then(|b| b.objects.get(&meta.key))
-                .is_some_and(|(_, d)| *d == data);
-            if !still_there {
-                // Replaced or deleted while the bytes were copied: that change wins.
-                return Err(StoreError::NoSuchKey);
-            }
-            self.publish(&mut buckets, bucket, meta, data)
-        })
+        let path = self.objects_dir(bucket).join(&data);
+        let mut file = OpenOptions::new().write(true).open(&path)?;
+        file.set_len(length)?;
+        file.seek(SeekFrom::End(0))?;
+        io::copy(&mut File::open(staged.path())?, &mut file)?;
+        file.sync_all()?;
+        drop(staged);
+        let mut buckets = self.lock();
+        let still_there = buckets
+            .get(bucket)
+            .and_then(|b| b.objects.get(&meta.key))
+            .is_some_and(|(_, d)| *d == data);
+        if !still_there {
+            // Replaced or deleted while the bytes were copied: that change wins.
+            return Err(StoreError::NoSuchKey);
+        }
+        self.publish(&mut buckets, bucket, meta, data)
     }
 
     fn update_object(&self, bucket: &str, meta: ObjectMeta) -> Result<(), StoreError> {
@@ -525,8 +496,8 @@ impl Store for DirStore {
         staged: Staged,
         part: PartMeta,
     ) -> Result<(), StoreError> {
-        let staged = staged_path(staged)?;
-        consuming(&staged, || {
+        let staged = staged_file(staged)?;
+        {
             let mut buckets = self.lock();
             let upload = buckets
                 .get_mut(bucket)
@@ -535,7 +506,7 @@ impl Store for DirStore {
                 .get_mut(upload_id)
                 .ok_or(StoreError::NoSuchUpload)?;
             let dir = self.upload_dir(bucket, upload_id);
-            let data = self.place(&staged, &dir, &part.part_number.to_string())?;
+            let data = self.place(staged, &dir, &part.part_number.to_string())?;
             let record = PartRecord {
                 part_number: part.part_number,
                 size: part.size,
@@ -556,7 +527,7 @@ impl Store for DirStore {
                 let _ = fs::remove_file(dir.join(old));
             }
             Ok(())
-        })
+        }
     }
 
     fn parts(&self, bucket: &str, upload_id: &str) -> Result<Vec<PartMeta>, StoreError> {
@@ -579,30 +550,27 @@ impl Store for DirStore {
         parts: &[u32],
         meta: ObjectMeta,
     ) -> Result<ObjectMeta, StoreError> {
-        let temp = self.temp_path();
-        consuming(&temp, || {
-            let mut out = File::create(&temp)?;
-            for &number in parts {
-                io::copy(&mut self.open_part(bucket, upload_id, number)?, &mut out)?;
-            }
-            out.sync_all()?;
-            drop(out);
-            let mut buckets = self.lock();
-            let b = buckets.get(bucket).ok_or(StoreError::NoSuchBucket)?;
-            if !b.uploads.contains_key(upload_id) {
-                // Completed or aborted meanwhile.
-                return Err(StoreError::NoSuchUpload);
-            }
-            let data = self.place(&temp, &self.objects_dir(bucket), &hash_name(&meta.key))?;
-            self.publish(&mut buckets, bucket, meta.clone(), data)?;
-            // Published first: a crash here leaves the object and an upload that can still
-            // be aborted, never an upload whose object is lost.
-            if let Some(b) = buckets.get_mut(bucket) {
-                b.uploads.remove(upload_id);
-            }
-            self.discard_dir(&self.upload_dir(bucket, upload_id))?;
-            Ok(meta)
-        })
+        let (temp, mut out) = self.temp_file()?;
+        for &number in parts {
+            io::copy(&mut self.open_part(bucket, upload_id, number)?, &mut out)?;
+        }
+        out.sync_all()?;
+        drop(out);
+        let mut buckets = self.lock();
+        let b = buckets.get(bucket).ok_or(StoreError::NoSuchBucket)?;
+        if !b.uploads.contains_key(upload_id) {
+            // Completed or aborted meanwhile.
+            return Err(StoreError::NoSuchUpload);
+        }
+        let data = self.place(temp, &self.objects_dir(bucket), &hash_name(&meta.key))?;
+        self.publish(&mut buckets, bucket, meta.clone(), data)?;
+        // Published first: a crash here leaves the object and an upload that can still
+        // be aborted, never an upload whose object is lost.
+        if let Some(b) = buckets.get_mut(bucket) {
+            b.uploads.remove(upload_id);
+        }
+        self.discard_dir(&self.upload_dir(bucket, upload_id))?;
+        Ok(meta)
     }
 
     fn abort_upload(&self, bucket: &str, upload_id: &str) -> Result<(), StoreError> {
@@ -709,10 +677,9 @@ mod tests {
             let store = DirStore::open(dir.path()).unwrap();
             store.put_bucket(bucket(B)).unwrap();
             put(&store, "k", b"old");
-            // An upload that never got committed, and a data file renamed into place whose
-            // metadata was never written.
-            // (Dropping a Staged leaves its file; the next start removes it.)
-            drop(store.stage(B, &mut &b"new new new"[..]).unwrap());
+            // An upload that never got committed (the process died: no destructor ran), and
+            // a data file renamed into place whose metadata was never written.
+            std::mem::forget(store.stage(B, &mut &b"new new new"[..]).unwrap());
             fs::write(
                 dir.path().join("buckets/bk1/objects").join(format!(
                     "{}.{:016x}",

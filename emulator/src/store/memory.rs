@@ -52,9 +52,9 @@ fn read_all(data: &mut dyn Read) -> Result<Vec<u8>, StoreError> {
 fn bytes_of(staged: Staged) -> Result<Vec<u8>, StoreError> {
     match staged {
         Staged::Memory(bytes) => Ok(bytes),
-        Staged::File(path) => Err(StoreError::Io(std::io::Error::other(format!(
+        Staged::File(file) => Err(StoreError::Io(std::io::Error::other(format!(
             "{} was staged by another store",
-            path.display()
+            file.path().display()
         )))),
     }
 }

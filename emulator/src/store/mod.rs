@@ -11,6 +11,7 @@ pub use memory::MemoryStore;
 use std::collections::BTreeMap;
 use std::io::{self, Read};
 use std::ops::Range;
+use std::path::{Path, PathBuf};
 
 /// `Normal`, `Appendable`, `Multipart` or `Symlink`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,7 +94,41 @@ pub struct UploadMeta {
 pub enum Staged {
     Memory(Vec<u8>),
     /// A temporary file of the directory store, renamed into place on commit.
-    File(std::path::PathBuf),
+    File(StagedFile),
+}
+
+/// A temporary file that is removed when dropped, unless it was moved into place first: an
+/// upload refused after it was staged (a copy whose source turned out short, an append at
+/// the wrong position) leaves nothing behind.
+#[derive(Debug)]
+pub struct StagedFile {
+    path: PathBuf,
+    kept: bool,
+}
+
+impl StagedFile {
+    pub(crate) fn new(path: PathBuf) -> StagedFile {
+        StagedFile { path, kept: false }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Renames the file to `target`, which then owns it; on failure the file is removed.
+    pub(crate) fn persist(mut self, target: &Path) -> io::Result<()> {
+        std::fs::rename(&self.path, target)?;
+        self.kept = true;
+        Ok(())
+    }
+}
+
+impl Drop for StagedFile {
+    fn drop(&mut self) {
+        if !self.kept {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
 }
 
 #[derive(Debug)]
