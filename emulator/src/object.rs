@@ -95,6 +95,15 @@ pub(crate) fn store_error(e: StoreError, ctx: &Context<'_>) -> OssError {
             "NoSuchUpload",
             "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.",
         ),
+        StoreError::PositionNotEqualToLength { length } => OssError::new(
+            409,
+            "PositionNotEqualToLength",
+            "Position is not equal to file length",
+        )
+        .header("x-oss-next-append-position", length.to_string()),
+        StoreError::ObjectNotAppendable => {
+            OssError::new(409, "ObjectNotAppendable", "The object is not appendable")
+        }
         StoreError::Io(e) => match e
             .get_ref()
             .and_then(|inner| inner.downcast_ref::<BodyProblem>())
@@ -333,48 +342,55 @@ fn append(
             OssError::invalid_argument("Position is not a number.")
                 .field("ArgumentName", "position")
         })?;
-    let existing = emulator.store.object(&bucket.name, &ctx.key);
-    let (length, old_crc) = match &existing {
-        Some(object) if object.object_type != ObjectType::Appendable => {
-            return Err(OssError::new(
-                409,
-                "ObjectNotAppendable",
-                "The object is not appendable",
-            ));
-        }
-        Some(object) => (object.size, object.crc64),
-        None => (0, 0),
-    };
-    if position != length {
-        return Err(OssError::new(
-            409,
-            "PositionNotEqualToLength",
-            "Position is not equal to file length",
-        )
-        .header("x-oss-next-append-position", length.to_string()));
-    }
-    let mut meta = match existing {
-        Some(object) => object,
-        None => new_meta(ctx, &ctx.key, ObjectType::Appendable)?,
-    };
+    let template = new_meta(ctx, &ctx.key, ObjectType::Appendable)?;
+    // Checked before the body is read, so that a wrong position costs no upload; the store
+    // checks again when it commits, where two appends at one position cannot both pass.
+    let current = emulator.store.object(&bucket.name, &ctx.key);
+    crate::store::appended(current.as_ref(), position, &|current| {
+        grown(current, &template, 0, 0, ctx.now)
+    })
+    .map_err(|e| store_error(e, ctx))?;
     let mut reader = HashingReader::new(body, ctx);
     let staged = emulator
         .store
         .stage(&bucket.name, &mut reader)
         .map_err(|e| store_error(e, ctx))?;
-    meta.size = length + reader.size;
-    meta.crc64 = crc64::combine(old_crc, reader.crc.value(), reader.size);
-    meta.last_modified = ctx.now;
-    // Appendable objects have no MD5 of the whole; OSS's ETag changes with every append.
-    meta.etag = format!("\"{:016X}{:016X}\"", meta.crc64, meta.size);
-    emulator
+    let (size, crc) = (reader.size, reader.crc.value());
+    let meta = emulator
         .store
-        .commit_append(&bucket.name, staged, meta.clone())
+        .commit_append(&bucket.name, &ctx.key, staged, position, &|current| {
+            grown(current, &template, size, crc, ctx.now)
+        })
         .map_err(|e| store_error(e, ctx))?;
     Ok(Response::new(200)
         .with_header("ETag", meta.etag)
         .with_header("x-oss-next-append-position", meta.size.to_string())
         .with_header("x-oss-hash-crc64ecma", meta.crc64.to_string()))
+}
+
+/// An appendable object after `size` more bytes whose CRC-64 is `crc`: `current` grown, or
+/// `template` for a new object.
+fn grown(
+    current: Option<&ObjectMeta>,
+    template: &ObjectMeta,
+    size: u64,
+    crc: u64,
+    now: i64,
+) -> Result<ObjectMeta, StoreError> {
+    let mut meta = match current {
+        Some(object) if object.object_type != ObjectType::Appendable => {
+            return Err(StoreError::ObjectNotAppendable);
+        }
+        Some(object) => object.clone(),
+        None => template.clone(),
+    };
+    let length = current.map_or(0, |object| object.size);
+    meta.crc64 = crc64::combine(meta.crc64, crc, size);
+    meta.size = length + size;
+    meta.last_modified = now;
+    // Appendable objects have no MD5 of the whole; OSS's ETag changes with every append.
+    meta.etag = format!("\"{:016X}{:016X}\"", meta.crc64, meta.size);
+    Ok(meta)
 }
 
 /// The headers that describe an object in GET and HEAD answers.

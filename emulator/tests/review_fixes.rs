@@ -3,16 +3,18 @@
 //! missing (STS presigned URLs, conditional GETs, object ACLs on writes, body limits).
 
 use std::fs;
+use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Barrier;
 
 use oss_core::ops::Operation;
 use oss_core::ops::bucket::CreateBucket;
 use oss_core::ops::copy::CopyObject;
-use oss_core::ops::object::{GetObject, PutObject};
+use oss_core::ops::object::{AppendObject, GetObject, HeadObject, PutObject};
 use oss_core::request::Request;
 use oss_core::sign::Signer;
-use oss_core::{Credentials, Endpoint, Error, ResponseHead, SignedRequest};
-use oss_emulator::store::DirStore;
+use oss_core::{Credentials, Endpoint, Error, ErrorCode, ResponseHead, SignedRequest};
+use oss_emulator::store::{DirStore, MemoryStore};
 use oss_emulator::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Emulator};
 
 const NOW: i64 = 1_700_000_000;
@@ -72,6 +74,37 @@ impl Client {
     }
 }
 
+/// The request the in-process driver would send for `signed` with a body of `length` bytes.
+fn wire_request(signed: &SignedRequest, length: usize) -> oss_emulator::http::Request {
+    let (authority, target) = oss_emulator::split_url(&signed.url);
+    let mut request = oss_emulator::http::Request::new(signed.method.as_str(), target)
+        .with_header("Host", authority)
+        .with_header("Content-Length", &length.to_string());
+    for (name, value) in signed.headers.iter() {
+        request = request.with_header(name, value);
+    }
+    request
+}
+
+/// A body that waits, at its first read, until every other request holding the same barrier
+/// has begun reading its body too: by then all of them are past their checks of the request
+/// head, and their commits race.
+struct Together<'a> {
+    barrier: &'a Barrier,
+    data: &'a [u8],
+    started: bool,
+}
+
+impl Read for Together<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if !self.started {
+            self.started = true;
+            self.barrier.wait();
+        }
+        self.data.read(buf)
+    }
+}
+
 /// The files in `dir` (none if it does not exist).
 fn files_in(dir: &Path) -> Vec<PathBuf> {
     fs::read_dir(dir).map_or_else(
@@ -104,5 +137,95 @@ fn a_refused_copy_leaves_no_temporary_file() {
     let copy = CopyObject::new(BUCKET, "source", BUCKET, "copy");
     assert!(client.run(&copy, b"").is_err());
     assert!(client.get("copy").is_err());
+    assert_eq!(files_in(&dir.path().join("tmp")), Vec::<PathBuf>::new());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Concurrent appends at one position: one wins, the others learn the new length
+
+/// Two appends at `position` of `key`, whose bodies are read at the same time; the answers.
+fn racing_appends(
+    client: &Client,
+    key: &str,
+    position: u64,
+) -> Vec<Result<u64, (ErrorCode, Option<u64>)>> {
+    let barrier = Barrier::new(2);
+    let bodies = [vec![b'a'; 100_000], vec![b'b'; 100_000]];
+    std::thread::scope(|scope| {
+        let threads: Vec<_> = bodies
+            .iter()
+            .map(|data| {
+                let barrier = &barrier;
+                scope.spawn(move || {
+                    let append = AppendObject::new(BUCKET, key, position, Some(data.len() as u64));
+                    let request = wire_request(&client.sign(append.request().unwrap()), data.len());
+                    let mut body = Together {
+                        barrier,
+                        data,
+                        started: false,
+                    };
+                    let response = client.emulator.handle(&request, &mut body, NOW);
+                    let mut head = ResponseHead::new(response.status);
+                    for (name, value) in &response.headers {
+                        head.push_header(name, value);
+                    }
+                    let bytes = response.into_bytes().unwrap();
+                    match append.parse(&head, &bytes) {
+                        Ok(result) => Ok(result.next_position),
+                        Err(Error::Server(e)) => Err((e.code, e.next_position)),
+                        Err(other) => panic!("{other:?}"),
+                    }
+                })
+            })
+            .collect();
+        threads.into_iter().map(|t| t.join().unwrap()).collect()
+    })
+}
+
+fn check_append_race(client: &Client) {
+    // A new object, both at 0; then an existing one, both at its length.
+    for (key, start) in [("new", &b""[..]), ("existing", b"start")] {
+        if !start.is_empty() {
+            client
+                .run(&AppendObject::new(BUCKET, key, 0, None), start)
+                .unwrap();
+        }
+        let position = start.len() as u64;
+        let answers = racing_appends(client, key, position);
+        let length = position + 100_000;
+        let won: Vec<_> = answers.iter().filter(|a| a.is_ok()).collect();
+        assert_eq!(won, [&Ok(length)], "{key}: {answers:?}");
+        assert!(
+            answers.contains(&Err((ErrorCode::PositionNotEqualToLength, Some(length)))),
+            "{key}: {answers:?}"
+        );
+        let data = client.get(key).unwrap();
+        assert_eq!(data.len() as u64, length, "{key}");
+        let tail = &data[start.len()..];
+        assert!(
+            tail.iter().all(|b| *b == tail[0]),
+            "{key}: two bodies mixed"
+        );
+        let head = client.run(&HeadObject::new(BUCKET, key), b"").unwrap();
+        assert_eq!(
+            head.server_crc,
+            Some(oss_core::crc64::checksum(&data)),
+            "{key}"
+        );
+    }
+}
+
+#[test]
+fn concurrent_appends_at_one_position_in_memory() {
+    check_append_race(&Client::with_bucket(Emulator::new(MemoryStore::new())));
+}
+
+#[test]
+fn concurrent_appends_at_one_position_in_a_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    check_append_race(&Client::with_bucket(Emulator::new(
+        DirStore::open(dir.path()).unwrap(),
+    )));
+    // The refused append's staged bytes are gone.
     assert_eq!(files_in(&dir.path().join("tmp")), Vec::<PathBuf>::new());
 }

@@ -31,7 +31,10 @@ use std::sync::{Mutex, MutexGuard};
 
 use md5::{Digest as _, Md5};
 
-use super::{BucketMeta, ObjectMeta, PartMeta, Staged, StagedFile, Store, StoreError, UploadMeta};
+use super::{
+    BucketMeta, Grow, ObjectMeta, PartMeta, Staged, StagedFile, Store, StoreError, UploadMeta,
+    appended,
+};
 
 mod files;
 
@@ -344,42 +347,52 @@ impl Store for DirStore {
     /// Appends in place: the bytes go after the object's committed length (cutting what a
     /// crashed append may have left there), are fsynced, and only then does the metadata
     /// grow. Readers read up to the length their metadata gave them, so they never see the
-    /// new bytes early.
+    /// new bytes early. Appends take turns (the append lock); the position is checked against
+    /// the index before the bytes are written and the index is checked again, under its lock,
+    /// before the metadata is published: if another change came in between (a PutObject, a
+    /// delete, an ACL), the append starts over against what is there now.
     fn commit_append(
         &self,
         bucket: &str,
+        key: &str,
         staged: Staged,
-        meta: ObjectMeta,
-    ) -> Result<(), StoreError> {
+        position: u64,
+        grow: Grow<'_>,
+    ) -> Result<ObjectMeta, StoreError> {
         let staged = staged_file(staged)?;
         let _appending = self.append.lock().unwrap_or_else(|p| p.into_inner());
-        let existing = {
-            let buckets = self.lock();
-            let b = buckets.get(bucket).ok_or(StoreError::NoSuchBucket)?;
-            b.objects
-                .get(&meta.key)
-                .map(|(old, data)| (old.size, data.clone()))
-        };
-        let Some((length, data)) = existing else {
-            return self.commit_object(bucket, Staged::File(staged), meta);
-        };
-        let path = self.objects_dir(bucket).join(&data);
-        let mut file = OpenOptions::new().write(true).open(&path)?;
-        file.set_len(length)?;
-        file.seek(SeekFrom::End(0))?;
-        io::copy(&mut File::open(staged.path())?, &mut file)?;
-        file.sync_all()?;
-        drop(staged);
-        let mut buckets = self.lock();
-        let still_there = buckets
-            .get(bucket)
-            .and_then(|b| b.objects.get(&meta.key))
-            .is_some_and(|(_, d)| *d == data);
-        if !still_there {
-            // Replaced or deleted while the bytes were copied: that change wins.
-            return Err(StoreError::NoSuchKey);
+        loop {
+            let (old, data) = {
+                let mut buckets = self.lock();
+                let b = buckets.get(bucket).ok_or(StoreError::NoSuchBucket)?;
+                let current = b.objects.get(key).cloned();
+                let meta = appended(current.as_ref().map(|(meta, _)| meta), position, grow)?;
+                let Some(current) = current else {
+                    // A new object: placed like any upload, under the same lock.
+                    let data = self.place(staged, &self.objects_dir(bucket), &hash_name(key))?;
+                    self.publish(&mut buckets, bucket, meta.clone(), data)?;
+                    return Ok(meta);
+                };
+                current
+            };
+            let mut file = OpenOptions::new()
+                .write(true)
+                .open(self.objects_dir(bucket).join(&data))?;
+            file.set_len(old.size)?;
+            file.seek(SeekFrom::End(0))?;
+            io::copy(&mut File::open(staged.path())?, &mut file)?;
+            file.sync_all()?;
+            let mut buckets = self.lock();
+            let unchanged = buckets
+                .get(bucket)
+                .and_then(|b| b.objects.get(key))
+                .is_some_and(|(meta, d)| *d == data && *meta == old);
+            if unchanged {
+                let meta = appended(Some(&old), position, grow)?;
+                self.publish(&mut buckets, bucket, meta.clone(), data)?;
+                return Ok(meta);
+            }
         }
-        self.publish(&mut buckets, bucket, meta, data)
     }
 
     fn update_object(&self, bucket: &str, meta: ObjectMeta) -> Result<(), StoreError> {
@@ -704,11 +717,27 @@ mod tests {
         store.put_bucket(bucket(B)).unwrap();
         let mut meta = object("log", 0);
         meta.object_type = ObjectType::Appendable;
-        for (chunk, size) in [(&b"abc"[..], 3), (b"def", 6)] {
+        let append = |meta: &mut ObjectMeta, chunk: &[u8]| {
+            let position = meta.size;
+            meta.size += chunk.len() as u64;
             let staged = store.stage(B, &mut &chunk[..]).unwrap();
-            meta.size = size;
-            store.commit_append(B, staged, meta.clone()).unwrap();
-        }
+            let grown = meta.clone();
+            store
+                .commit_append(B, "log", staged, position, &|_| Ok(grown.clone()))
+                .unwrap();
+        };
+        append(&mut meta, b"abc");
+        append(&mut meta, b"def");
+        assert!(matches!(
+            store.commit_append(
+                B,
+                "log",
+                store.stage(B, &mut &b"x"[..]).unwrap(),
+                3,
+                &|_| Ok(meta.clone())
+            ),
+            Err(StoreError::PositionNotEqualToLength { length: 6 })
+        ));
         assert_eq!(read(&store, "log", 0..6), b"abcdef");
         // A crash after writing bytes but before the metadata: the tail is never shown and
         // the next append overwrites it.
@@ -728,7 +757,9 @@ mod tests {
         assert_eq!(read(&store, "log", 0..100), b"abcdef");
         let staged = store.stage(B, &mut &b"g"[..]).unwrap();
         meta.size = 7;
-        store.commit_append(B, staged, meta).unwrap();
+        store
+            .commit_append(B, "log", staged, 6, &|_| Ok(meta.clone()))
+            .unwrap();
         assert_eq!(read(&store, "log", 0..100), b"abcdefg");
     }
 

@@ -5,7 +5,9 @@ use std::io::{Cursor, Read};
 use std::ops::{Bound, Range};
 use std::sync::{Mutex, MutexGuard};
 
-use super::{BucketMeta, ObjectMeta, PartMeta, Staged, Store, StoreError, UploadMeta};
+use super::{
+    BucketMeta, Grow, ObjectMeta, PartMeta, Staged, Store, StoreError, UploadMeta, appended,
+};
 
 /// The parts of an upload, by part number, with their bytes.
 type Parts = BTreeMap<u32, (PartMeta, Vec<u8>)>;
@@ -128,18 +130,21 @@ impl Store for MemoryStore {
     fn commit_append(
         &self,
         bucket: &str,
+        key: &str,
         staged: Staged,
-        meta: ObjectMeta,
-    ) -> Result<(), StoreError> {
+        position: u64,
+        grow: Grow<'_>,
+    ) -> Result<ObjectMeta, StoreError> {
         let more = bytes_of(staged)?;
         let mut map = self.lock();
         let objects = &mut bucket_mut(&mut map, bucket)?.objects;
+        let meta = appended(objects.get(key).map(|(meta, _)| meta), position, grow)?;
         let entry = objects
-            .entry(meta.key.clone())
+            .entry(key.to_string())
             .or_insert_with(|| (meta.clone(), Vec::new()));
         entry.1.extend_from_slice(&more);
-        entry.0 = meta;
-        Ok(())
+        entry.0 = meta.clone();
+        Ok(meta)
     }
 
     fn update_object(&self, bucket: &str, meta: ObjectMeta) -> Result<(), StoreError> {

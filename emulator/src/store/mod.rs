@@ -137,7 +137,33 @@ pub enum StoreError {
     BucketNotEmpty,
     NoSuchKey,
     NoSuchUpload,
+    /// An append's position is not the object's length, which is this.
+    PositionNotEqualToLength {
+        length: u64,
+    },
+    /// An append to an object that is not appendable.
+    ObjectNotAppendable,
     Io(io::Error),
+}
+
+/// Makes the metadata an append publishes from the object's current metadata (None: there is
+/// no object yet), or refuses the append ([`StoreError::ObjectNotAppendable`]). The store
+/// calls it under the lock that makes the append atomic.
+pub type Grow<'a> = &'a dyn Fn(Option<&ObjectMeta>) -> Result<ObjectMeta, StoreError>;
+
+/// What an append at `position` publishes over `current`, or why it cannot: what every store's
+/// [`Store::commit_append`] checks, and the handler too, before it takes the upload.
+pub fn appended(
+    current: Option<&ObjectMeta>,
+    position: u64,
+    grow: Grow<'_>,
+) -> Result<ObjectMeta, StoreError> {
+    let meta = grow(current)?;
+    let length = current.map_or(0, |object| object.size);
+    if position != length {
+        return Err(StoreError::PositionNotEqualToLength { length });
+    }
+    Ok(meta)
 }
 
 impl From<io::Error> for StoreError {
@@ -168,13 +194,19 @@ pub trait Store: Send + Sync {
         staged: Staged,
         meta: ObjectMeta,
     ) -> Result<(), StoreError>;
-    /// Appends staged bytes to the object (created if missing) and replaces its metadata.
+    /// Appends staged bytes to the object `key` (created if missing) at `position`, and
+    /// publishes the metadata `grow` makes, as one step: `position` must be the object's length
+    /// at that moment (see [`appended`]), so of two appends at one position one succeeds and
+    /// the other gets `PositionNotEqualToLength` with the new length. Returns what was
+    /// published.
     fn commit_append(
         &self,
         bucket: &str,
+        key: &str,
         staged: Staged,
-        meta: ObjectMeta,
-    ) -> Result<(), StoreError>;
+        position: u64,
+        grow: Grow<'_>,
+    ) -> Result<ObjectMeta, StoreError>;
     /// Replaces metadata only (ACL, headers).
     fn update_object(&self, bucket: &str, meta: ObjectMeta) -> Result<(), StoreError>;
     /// The bytes of `range` of the object.
