@@ -233,6 +233,11 @@ impl Emulator {
     }
 }
 
+/// The query parameters that authenticate a request (a presigned URL's, and an STS token's)
+/// rather than name something to do: every operation takes them.
+const AUTHENTICATION_PARAMETERS: &[&str] =
+    &["OSSAccessKeyId", "Expires", "Signature", "security-token"];
+
 /// Answers `NotImplemented` for a signed sub-resource nothing here handles: a request the
 /// emulator does not understand must not fall through to an operation that changes data.
 pub(crate) fn refuse_unknown_subresources(
@@ -243,6 +248,7 @@ pub(crate) fn refuse_unknown_subresources(
         .query
         .iter()
         .map(|(n, _)| n.as_str())
+        .filter(|n| !AUTHENTICATION_PARAMETERS.contains(n))
         .find(|n| oss_core::sign::v1::is_subresource(n) && !handled(n))
     {
         Some(name) => Err(OssError::not_implemented(&format!(

@@ -15,7 +15,7 @@ use oss_core::request::Request;
 use oss_core::sign::Signer;
 use oss_core::{Credentials, Endpoint, Error, ErrorCode, ResponseHead, SignedRequest};
 use oss_emulator::store::{DirStore, MemoryStore};
-use oss_emulator::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Emulator};
+use oss_emulator::{AccessKey, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Emulator};
 
 const NOW: i64 = 1_700_000_000;
 const BUCKET: &str = "review-bucket";
@@ -228,4 +228,43 @@ fn concurrent_appends_at_one_position_in_a_directory() {
     )));
     // The refused append's staged bytes are gone.
     assert_eq!(files_in(&dir.path().join("tmp")), Vec::<PathBuf>::new());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Presigned URLs of STS credentials carry `security-token`, a signed sub-resource
+
+#[test]
+fn sts_presigned_urls_are_served() {
+    let emulator = Emulator::default().with_keys(vec![
+        AccessKey::new(DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET),
+        AccessKey::sts("STS.id", "sts-secret", "token-1"),
+    ]);
+    let client = Client::with_bucket(emulator);
+    client.put("shared.txt", b"for the holder of the token");
+    let sts = Signer::v1(Credentials::sts("STS.id", "sts-secret", "token-1").unwrap());
+    let presign = |params: &[(&str, &str)]| {
+        let mut request = Request::object(oss_core::Method::Get, BUCKET, "shared.txt").unwrap();
+        for (name, value) in params {
+            request = request.with_query(name, Some(value));
+        }
+        let url = sts
+            .presign(request, &client.endpoint, NOW, 60, false)
+            .unwrap()
+            .url;
+        assert!(url.contains("security-token=token-1"), "{url}");
+        let (host, target) = oss_emulator::split_url(&url);
+        let plain = oss_emulator::http::Request::new("GET", target).with_header("Host", host);
+        client.emulator.send_request(&plain, b"", NOW + 1)
+    };
+    let (head, body) = presign(&[]);
+    assert_eq!(
+        (head.status, body.as_slice()),
+        (200, &b"for the holder of the token"[..]),
+        "{}",
+        String::from_utf8_lossy(&body)
+    );
+    // With a response header override as well.
+    let (head, _) = presign(&[("response-content-type", "text/x-test")]);
+    assert_eq!(head.status, 200);
+    assert_eq!(head.header("content-type"), Some("text/x-test"));
 }
