@@ -421,16 +421,24 @@ fn get(emulator: &Emulator, ctx: &Context<'_>, bucket: &BucketMeta) -> Outcome {
     let size = object.size;
     let mut response = Response::new(200);
     describe(&mut response, &object);
-    let range = match ctx.header("range").and_then(|r| parse_range(r, size)) {
-        Some(Ok(range)) => {
+    let standard = ctx
+        .header("x-oss-range-behavior")
+        .is_some_and(|b| b.trim().eq_ignore_ascii_case("standard"));
+    let ranged = ctx
+        .header("range")
+        .map_or(Ranged::Whole, |r| parse_range(r, size, standard));
+    let range = match ranged {
+        Ranged::Whole => 0..size,
+        Ranged::Part(range) => {
             response.status = 206;
+            // A part is never empty: its last byte is one before its end.
             response.set_header(
                 "Content-Range",
                 format!("bytes {}-{}/{size}", range.start, range.end - 1),
             );
             range
         }
-        Some(Err(())) => {
+        Ranged::Unsatisfiable => {
             return Err(OssError::new(
                 416,
                 "InvalidRange",
@@ -442,7 +450,6 @@ fn get(emulator: &Emulator, ctx: &Context<'_>, bucket: &BucketMeta) -> Outcome {
             )
             .field("ActualObjectSize", size.to_string()));
         }
-        None => 0..size,
     };
     for (param, header) in [
         ("response-content-type", "Content-Type"),
@@ -468,34 +475,58 @@ fn get(emulator: &Emulator, ctx: &Context<'_>, bucket: &BucketMeta) -> Outcome {
     Ok(response)
 }
 
-/// `bytes=a-b`, `bytes=a-`, `bytes=-n`. None: no usable range (OSS then sends everything);
-/// Err: a range that starts past the end (416).
-fn parse_range(header: &str, size: u64) -> Option<Result<std::ops::Range<u64>, ()>> {
-    let spec = header.trim().strip_prefix("bytes=")?;
-    if spec.contains(',') {
-        return None;
-    }
-    let (first, last) = spec.split_once('-')?;
-    let number = |s: &str| s.trim().parse::<u64>().ok();
-    let range = match (first.trim().is_empty(), last.trim().is_empty()) {
-        (true, false) => {
-            let n = number(last)?;
-            size.saturating_sub(n)..size
-        }
-        (false, true) => number(first)?..size,
-        (false, false) => {
-            let (a, b) = (number(first)?, number(last)?);
-            if a > b {
-                return None;
-            }
-            a..(b + 1).min(size)
-        }
-        (true, true) => return None,
+/// What a GET answers for its Range header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Ranged {
+    /// No range, or one that is ignored: the whole object (200).
+    Whole,
+    /// These bytes, never none (206).
+    Part(std::ops::Range<u64>),
+    /// 416 InvalidRange.
+    Unsatisfiable,
+}
+
+/// `Range: bytes=a-b`, `bytes=a-` or `bytes=-n` on an object of `size` bytes, as OSS documents
+/// it. By default a range that cannot be served as asked (malformed, several ranges, a byte
+/// past the end, any range of an empty object) is ignored: the whole object is sent. With
+/// `x-oss-range-behavior: standard` (`standard`), a range that runs past the end is cut
+/// short and one that starts past it (any range of an empty object) is 416.
+fn parse_range(header: &str, size: u64, standard: bool) -> Ranged {
+    let Some((first, last)) = header
+        .trim()
+        .strip_prefix("bytes=")
+        .filter(|spec| !spec.contains(','))
+        .and_then(|spec| spec.split_once('-'))
+    else {
+        return Ranged::Whole;
     };
-    if range.start >= size && size > 0 || (size == 0 && range.start > 0) {
-        return Some(Err(()));
+    let number = |s: &str| s.trim().parse::<u64>().ok();
+    // Start and end (exclusive) of what is asked, or None for a malformed range.
+    let asked = match (first.trim().is_empty(), last.trim().is_empty()) {
+        // The last n bytes.
+        (true, false) => number(last)
+            .filter(|n| standard || *n <= size)
+            .map(|n| (size.saturating_sub(n), size)),
+        (false, true) => number(first).map(|a| (a, size)),
+        (false, false) => match (number(first), number(last)) {
+            (Some(a), Some(b)) if a <= b && (standard || b < size) => {
+                Some((a, b.saturating_add(1).min(size)))
+            }
+            _ => None,
+        },
+        (true, true) => None,
+    };
+    match asked {
+        None => Ranged::Whole,
+        Some((start, _)) if start >= size => {
+            if standard {
+                Ranged::Unsatisfiable
+            } else {
+                Ranged::Whole
+            }
+        }
+        Some((start, end)) => Ranged::Part(start..end),
     }
-    Some(Ok(range))
 }
 
 /// If-Match, If-None-Match, If-Modified-Since, If-Unmodified-Since.

@@ -268,3 +268,95 @@ fn sts_presigned_urls_are_served() {
     assert_eq!(head.status, 200);
     assert_eq!(head.header("content-type"), Some("text/x-test"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Ranges: OSS ignores one it cannot serve, unless `x-oss-range-behavior: standard`
+
+/// GET `key` with `headers`: status, Content-Range, body.
+fn get_with(
+    client: &Client,
+    key: &str,
+    headers: &[(&str, &str)],
+) -> (u16, Option<String>, Vec<u8>) {
+    let mut request = Request::object(oss_core::Method::Get, BUCKET, key).unwrap();
+    for (name, value) in headers {
+        request = request.with_header(name, value).unwrap();
+    }
+    let (head, body) = client.raw(request, b"");
+    let range = head.header("content-range").map(str::to_string);
+    (head.status, range, body)
+}
+
+#[test]
+fn ranges_of_an_empty_object_are_ignored_or_unsatisfiable() {
+    let client = Client::with_bucket(Emulator::default());
+    client.put("empty", b"");
+    for range in [
+        "bytes=0-",
+        "bytes=-5",
+        "bytes=0-0",
+        "bytes=0-18446744073709551615",
+    ] {
+        assert_eq!(
+            get_with(&client, "empty", &[("Range", range)]),
+            (200, None, Vec::new()),
+            "{range}"
+        );
+        let (status, _, body) = get_with(
+            &client,
+            "empty",
+            &[("Range", range), ("x-oss-range-behavior", "standard")],
+        );
+        assert_eq!(status, 416, "{range}");
+        assert!(String::from_utf8_lossy(&body).contains("InvalidRange"));
+    }
+}
+
+#[test]
+fn ranges_follow_the_range_behavior() {
+    let client = Client::with_bucket(Emulator::default());
+    client.put("ten", b"0123456789");
+    let whole = (200, None, b"0123456789".to_vec());
+    let part = |first: u64, last: u64| {
+        (
+            206,
+            Some(format!("bytes {first}-{last}/10")),
+            b"0123456789"[first as usize..=last as usize].to_vec(),
+        )
+    };
+    // (Range, without x-oss-range-behavior, with `standard`); None: 416.
+    let cases = [
+        ("bytes=2-4", Some(part(2, 4)), Some(part(2, 4))),
+        ("bytes=5-", Some(part(5, 9)), Some(part(5, 9))),
+        ("bytes=-3", Some(part(7, 9)), Some(part(7, 9))),
+        (
+            "bytes=0-18446744073709551615",
+            Some(whole.clone()),
+            Some(part(0, 9)),
+        ),
+        ("bytes=8-30", Some(whole.clone()), Some(part(8, 9))),
+        ("bytes=-20", Some(whole.clone()), Some(part(0, 9))),
+        ("bytes=20-30", Some(whole.clone()), None),
+        ("bytes=10-", Some(whole.clone()), None),
+        ("bytes=18446744073709551615-", Some(whole.clone()), None),
+        ("bytes=4-2", Some(whole.clone()), Some(whole.clone())),
+        ("bytes=x-2", Some(whole.clone()), Some(whole.clone())),
+        ("byte=0-2", Some(whole.clone()), Some(whole.clone())),
+    ];
+    for (range, default, standard) in cases {
+        assert_eq!(
+            Some(get_with(&client, "ten", &[("Range", range)])),
+            default,
+            "{range}"
+        );
+        let answer = get_with(
+            &client,
+            "ten",
+            &[("Range", range), ("x-oss-range-behavior", "standard")],
+        );
+        match standard {
+            Some(expected) => assert_eq!(answer, expected, "{range} standard"),
+            None => assert_eq!(answer.0, 416, "{range} standard"),
+        }
+    }
+}
