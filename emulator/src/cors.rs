@@ -114,7 +114,7 @@ pub(crate) fn add_response_headers(
 fn bucket_of(emulator: &Emulator, request: &Request) -> Option<String> {
     let path = request.target.split('?').next().unwrap_or("");
     let path = crate::handler::percent_decode(path, false)?;
-    crate::handler::address(request.header("host"), &path, &emulator.domains).0
+    crate::handler::address(request.header("host"), &path, &emulator.domains).bucket
 }
 
 fn allows(rule: &CorsRule, origin: &str, method: &str) -> bool {

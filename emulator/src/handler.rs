@@ -180,7 +180,8 @@ impl Emulator {
             .ok_or_else(|| OssError::invalid_argument("The request path is not valid UTF-8."))?;
         let query = parse_query(raw_query)
             .ok_or_else(|| OssError::invalid_argument("The query is not valid UTF-8."))?;
-        let (bucket, key) = address(request.header("host"), &path, &self.domains);
+        let address = address(request.header("host"), &path, &self.domains);
+        let bucket = address.bucket.clone();
         if let Some(bucket) = &bucket {
             if !oss_core::names::is_valid_bucket_name(bucket) {
                 return Err(OssError::new(
@@ -195,14 +196,32 @@ impl Emulator {
             // Browsers send preflights unsigned.
             return crate::cors::preflight(self, bucket.as_deref(), request);
         }
-        let signed = Signed {
-            method,
-            bucket: bucket.as_deref(),
-            key: &key,
-            query: &query,
-            headers: &request.headers,
+        let is_signed = request.header("authorization").is_some()
+            || query.iter().any(|(name, _)| name == "OSSAccessKeyId");
+        // An ambiguous address is read the way whose signature verifies.
+        let mut refused = None;
+        let mut authenticated = None;
+        for key in address.keys(is_signed) {
+            let signed = Signed {
+                method,
+                bucket: bucket.as_deref(),
+                key,
+                query: &query,
+                headers: &request.headers,
+            };
+            match auth::authenticate(&self.keys, &signed, now) {
+                Ok(caller) => {
+                    authenticated = Some((key.to_string(), caller));
+                    break;
+                }
+                Err(error) => {
+                    refused.get_or_insert(error);
+                }
+            }
+        }
+        let Some((key, caller)) = authenticated else {
+            return Err(refused.unwrap_or_else(|| OssError::access_denied("Not authenticated.")));
         };
-        let caller = auth::authenticate(&self.keys, &signed, now)?;
         let ctx = Context {
             method,
             bucket,
@@ -284,28 +303,65 @@ pub(crate) fn authorize(ctx: &Context<'_>, acl: &str, access: Access) -> Result<
     }
 }
 
+/// Where a request goes: its bucket, and its key read one or two ways.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Address {
+    pub bucket: Option<String>,
+    /// Decoded; "" for service and bucket requests.
+    pub key: String,
+    /// When the Host names the bucket and the path starts with its name again (`Host: b.…`,
+    /// path `/b/k`), the path-style reading (`k`) besides the virtual-hosted one (`b/k`).
+    pub path_style_key: Option<String>,
+    /// The Host is an OSS endpoint, where the path-style reading is what the official
+    /// JavaScript client sends to IP endpoints.
+    pub oss_endpoint: bool,
+}
+
+impl Address {
+    /// The readings of the key to try, in order. A signed request is tried virtual-hosted
+    /// first (how OSS itself reads it), then path-style: the one whose signature verifies is
+    /// the one meant. An anonymous request has no signature to tell: it is read
+    /// virtual-hosted, but path-style on an OSS endpoint.
+    pub fn keys(&self, signed: bool) -> Vec<&str> {
+        let mut keys = vec![self.key.as_str()];
+        if let Some(path_style) = &self.path_style_key {
+            if !signed && self.oss_endpoint {
+                keys.insert(0, path_style);
+            } else {
+                keys.push(path_style);
+            }
+        }
+        keys
+    }
+}
+
 /// Bucket and key from the Host header and the path. A Host of `bucket.<service domain>` names
 /// the bucket and the path is the key; otherwise (IP addresses, `localhost`, the endpoint
-/// itself) the path is `/bucket/key`. A path that repeats the Host's bucket (`Host: b.oss-…`, path `/b/key`, what
-/// the official JavaScript client sends to IP endpoints) is read as path-style.
-pub(crate) fn address(
-    host: Option<&str>,
-    path: &str,
-    domains: &[String],
-) -> (Option<String>, String) {
+/// itself) the path is `/bucket/key`. A path that repeats the Host's bucket may be either.
+pub(crate) fn address(host: Option<&str>, path: &str, domains: &[String]) -> Address {
     let path = path.strip_prefix('/').unwrap_or(path);
     let host_bucket = host.and_then(|h| virtual_host_bucket(h, domains));
     let (first, rest) = path.split_once('/').unwrap_or((path, ""));
-    match host_bucket {
-        Some(bucket) if bucket != first => (Some(bucket.to_string()), path.to_string()),
-        _ if first.is_empty() => (None, String::new()),
-        _ => (Some(first.to_string()), rest.to_string()),
+    let (bucket, key, path_style_key) = match host_bucket {
+        Some((bucket, _)) if bucket == first => {
+            (Some(bucket), path.to_string(), Some(rest.to_string()))
+        }
+        Some((bucket, _)) => (Some(bucket), path.to_string(), None),
+        None if first.is_empty() => (None, String::new(), None),
+        None => (Some(first), rest.to_string(), None),
+    };
+    Address {
+        bucket: bucket.map(str::to_string),
+        key,
+        path_style_key,
+        oss_endpoint: host_bucket.is_some_and(|(_, oss)| oss),
     }
 }
 
 /// `bucket` when the host is `bucket.<service domain>`: `localhost`, an OSS endpoint
-/// (`oss-….aliyuncs.com`), or a domain given with [`Emulator::with_domain`].
-fn virtual_host_bucket<'h>(host: &'h str, domains: &[String]) -> Option<&'h str> {
+/// (`oss-….aliyuncs.com`, then with `true`), or a domain given with
+/// [`Emulator::with_domain`].
+fn virtual_host_bucket<'h>(host: &'h str, domains: &[String]) -> Option<(&'h str, bool)> {
     let name = host.rsplit_once(':').map_or(host, |(h, port)| {
         if port.bytes().all(|b| b.is_ascii_digit()) {
             h
@@ -314,10 +370,11 @@ fn virtual_host_bucket<'h>(host: &'h str, domains: &[String]) -> Option<&'h str>
         }
     });
     let (first, rest) = name.split_once('.')?;
-    let service = rest.eq_ignore_ascii_case("localhost")
-        || (rest.starts_with("oss-") && rest.ends_with(".aliyuncs.com"))
+    let oss = rest.starts_with("oss-") && rest.ends_with(".aliyuncs.com");
+    let service = oss
+        || rest.eq_ignore_ascii_case("localhost")
         || domains.iter().any(|d| d.eq_ignore_ascii_case(rest));
-    (service && oss_core::names::is_valid_bucket_name(first)).then_some(first)
+    (service && oss_core::names::is_valid_bucket_name(first)).then_some((first, oss))
 }
 
 /// Percent-decodes; in a query `+` is a space (form encoding, what python-requests sends).
@@ -352,42 +409,44 @@ mod tests {
     #[test]
     fn addressing() {
         let domains = vec!["emulator.test".to_string()];
-        let a = |host: Option<&str>, path: &str| address(host, path, &domains);
+        let a = |host: Option<&str>, path: &str| {
+            let address = address(host, path, &domains);
+            (address.bucket.clone(), address.keys(false).join(" | "))
+        };
+        let some = |bucket: &str, keys: &str| (Some(bucket.to_string()), keys.to_string());
         assert_eq!(
             a(Some("127.0.0.1:9000"), "/bk1/dir/k"),
-            (Some("bk1".into()), "dir/k".into())
+            some("bk1", "dir/k")
         );
-        assert_eq!(
-            a(Some("localhost:9000"), "/bk1/"),
-            (Some("bk1".into()), "".into())
-        );
+        assert_eq!(a(Some("localhost:9000"), "/bk1/"), some("bk1", ""));
         assert_eq!(a(Some("localhost"), "/"), (None, "".into()));
         assert_eq!(
             a(Some("bk1.oss-cn-hangzhou.aliyuncs.com"), "/dir/k"),
-            (Some("bk1".into()), "dir/k".into())
+            some("bk1", "dir/k")
         );
-        assert_eq!(
-            a(Some("bk1.localhost:9000"), "/k"),
-            (Some("bk1".into()), "k".into())
-        );
-        // The JavaScript client's IP-endpoint form.
+        assert_eq!(a(Some("bk1.localhost:9000"), "/k"), some("bk1", "k"));
+        // The JavaScript client's IP-endpoint form: path-style first when anonymous.
         assert_eq!(
             a(Some("bk1.oss-cn-hangzhou.aliyuncs.com"), "/bk1/k"),
-            (Some("bk1".into()), "k".into())
+            some("bk1", "k | bk1/k")
         );
+        assert_eq!(
+            address(Some("bk1.oss-cn-hangzhou.aliyuncs.com"), "/bk1/k", &domains).keys(true),
+            ["bk1/k", "k"]
+        );
+        // Elsewhere a key may start with the bucket's name.
+        assert_eq!(
+            a(Some("bk1.emulator.test"), "/bk1/k"),
+            some("bk1", "bk1/k | k")
+        );
+        assert_eq!(a(Some("bk1.emulator.test"), "/bk1"), some("bk1", "bk1 | "));
         assert_eq!(
             a(Some("oss-cn-hangzhou.aliyuncs.com"), "/"),
             (None, "".into())
         );
-        assert_eq!(
-            a(Some("bk1.emulator.test"), "/k"),
-            (Some("bk1".into()), "k".into())
-        );
-        assert_eq!(
-            a(Some("bk1.example.com"), "/bk2/k"),
-            (Some("bk2".into()), "k".into())
-        );
-        assert_eq!(a(None, "/bk1/a%2Fb"), (Some("bk1".into()), "a%2Fb".into()));
+        assert_eq!(a(Some("bk1.emulator.test"), "/k"), some("bk1", "k"));
+        assert_eq!(a(Some("bk1.example.com"), "/bk2/k"), some("bk2", "k"));
+        assert_eq!(a(None, "/bk1/a%2Fb"), some("bk1", "a%2Fb"));
     }
 
     #[test]

@@ -56,6 +56,13 @@ impl Client {
         self.emulator.send(&self.sign(request), body, NOW)
     }
 
+    /// `request` signed for another endpoint (`http://emu.test:9000`: virtual-hosted URLs).
+    fn raw_via(&self, endpoint: &str, request: Request, body: &[u8]) -> (ResponseHead, Vec<u8>) {
+        let endpoint = Endpoint::parse(endpoint).unwrap();
+        let signed = self.signer.sign(request, &endpoint, NOW).unwrap();
+        self.emulator.send(&signed, body, NOW)
+    }
+
     fn run<O: Operation>(&self, op: &O, body: &[u8]) -> Result<O::Output, Error> {
         let (head, bytes) = self.raw(op.request()?, body);
         op.parse(&head, &bytes)
@@ -359,4 +366,77 @@ fn ranges_follow_the_range_behavior() {
             None => assert_eq!(answer.0, 416, "{range} standard"),
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// `Host: bucket.<domain>` with a path that starts with the bucket's name again
+
+/// GET with a Host and a target of the caller's choosing, signed (for the resource
+/// `/BUCKET/signed_key`) or anonymous: status and body.
+fn get_as(client: &Client, host: &str, target: &str, signed_key: Option<&str>) -> (u16, Vec<u8>) {
+    let mut request = oss_emulator::http::Request::new("GET", target).with_header("Host", host);
+    if let Some(key) = signed_key {
+        let signed = client.sign(Request::object(oss_core::Method::Get, BUCKET, key).unwrap());
+        for (name, value) in signed.headers.iter() {
+            request = request.with_header(name, value);
+        }
+    }
+    let (head, body) = client.emulator.send_request(&request, b"", NOW);
+    (head.status, body)
+}
+
+#[test]
+fn virtual_hosted_keys_may_start_with_the_bucket_name() {
+    let client = Client::with_bucket(Emulator::default().with_domain("emu.test"));
+    let vhost = "http://emu.test:9000";
+    for key in [format!("{BUCKET}/inner"), BUCKET.to_string()] {
+        let data = format!("the object {key}");
+        let put = PutObject::new(BUCKET, &key, Some(data.len() as u64));
+        let (head, body) = client.raw_via(vhost, put.request().unwrap(), data.as_bytes());
+        assert_eq!(
+            head.status,
+            200,
+            "{key}: {}",
+            String::from_utf8_lossy(&body)
+        );
+        let get = GetObject::new(BUCKET, &key);
+        let (head, body) = client.raw_via(vhost, get.request().unwrap(), b"");
+        assert_eq!(
+            (head.status, body),
+            (200, data.clone().into_bytes()),
+            "{key}"
+        );
+        // The same object, path-style.
+        assert_eq!(client.get(&key).unwrap(), data.into_bytes());
+    }
+    client.put("plain", b"path-style");
+    let host = format!("{BUCKET}.emu.test:9000");
+    // Signed, each reading is taken when its signature verifies: the JavaScript client's
+    // form (path-style behind a virtual-hosted Host) as well.
+    assert_eq!(
+        get_as(&client, &host, &format!("/{BUCKET}/plain"), Some("plain")),
+        (200, b"path-style".to_vec())
+    );
+    assert_eq!(
+        get_as(
+            &client,
+            &host,
+            &format!("/{BUCKET}/inner"),
+            Some(&format!("{BUCKET}/inner"))
+        ),
+        (200, format!("the object {BUCKET}/inner").into_bytes())
+    );
+    // Anonymous: virtual-hosted, unless the Host is an OSS endpoint (where only the
+    // JavaScript client's form puts the bucket in both).
+    let acl = oss_core::ops::bucket::PutBucketAcl::new(BUCKET, "public-read");
+    client.run(&acl, b"").unwrap();
+    assert_eq!(
+        get_as(&client, &host, &format!("/{BUCKET}/inner"), None),
+        (200, format!("the object {BUCKET}/inner").into_bytes())
+    );
+    let oss_host = format!("{BUCKET}.oss-cn-hangzhou.aliyuncs.com");
+    assert_eq!(
+        get_as(&client, &oss_host, &format!("/{BUCKET}/plain"), None),
+        (200, b"path-style".to_vec())
+    );
 }
