@@ -72,8 +72,16 @@ impl OssError {
         )
     }
 
-    /// The answer: XML body, or for HEAD the same document in `x-oss-err`.
+    /// The answer: XML body, or for HEAD the same document in `x-oss-err`; a 304 (Not
+    /// Modified) has only its headers.
     pub fn into_response(self, request_id: &str, host: &str, head: bool) -> Response {
+        if self.status == 304 {
+            let mut response = Response::new(304);
+            for (name, value) in self.headers {
+                response.set_header(name, value);
+            }
+            return response;
+        }
         let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error>\n");
         let mut element = |name: &str, value: &str| {
             xml.push_str("  ");

@@ -8,6 +8,7 @@
 
 mod auth;
 mod bucket;
+mod common;
 mod copy;
 mod cors;
 mod error;

@@ -417,7 +417,7 @@ fn get(emulator: &Emulator, ctx: &Context<'_>, bucket: &BucketMeta) -> Outcome {
         Access::Read,
     )?;
     let object = object?;
-    check_conditions(ctx, &object)?;
+    crate::common::check_conditions(ctx, "", &object.etag, object.last_modified)?;
     let size = object.size;
     let mut response = Response::new(200);
     describe(&mut response, &object);
@@ -527,48 +527,6 @@ fn parse_range(header: &str, size: u64, standard: bool) -> Ranged {
         }
         Some((start, end)) => Ranged::Part(start..end),
     }
-}
-
-/// If-Match, If-None-Match, If-Modified-Since, If-Unmodified-Since.
-fn check_conditions(ctx: &Context<'_>, object: &ObjectMeta) -> Result<(), OssError> {
-    let precondition = || {
-        OssError::new(
-            412,
-            "PreconditionFailed",
-            "At least one of the pre-conditions you specified did not hold.",
-        )
-    };
-    let same_etag = |given: &str| {
-        given.trim().trim_matches('"') == object.etag.trim_matches('"') || given.trim() == "*"
-    };
-    if let Some(given) = ctx.header("if-match") {
-        if !same_etag(given) {
-            return Err(precondition().field("Condition", "If-Match"));
-        }
-    }
-    if let Some(given) = ctx
-        .header("if-unmodified-since")
-        .and_then(|d| oss_core::dates::http_to_unixtime(d).ok())
-    {
-        if object.last_modified > given {
-            return Err(precondition().field("Condition", "If-Unmodified-Since"));
-        }
-    }
-    let not_modified = || OssError::new(304, "", "");
-    if let Some(given) = ctx.header("if-none-match") {
-        if same_etag(given) {
-            return Err(not_modified());
-        }
-    }
-    if let Some(given) = ctx
-        .header("if-modified-since")
-        .and_then(|d| oss_core::dates::http_to_unixtime(d).ok())
-    {
-        if object.last_modified <= given {
-            return Err(not_modified());
-        }
-    }
-    Ok(())
 }
 
 fn meta(emulator: &Emulator, ctx: &Context<'_>, bucket: &BucketMeta) -> Outcome {

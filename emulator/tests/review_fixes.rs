@@ -440,3 +440,71 @@ fn virtual_hosted_keys_may_start_with_the_bucket_name() {
         (200, b"path-style".to_vec())
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Conditional GETs follow RFC 7232, as copies and symlinks already did
+
+#[test]
+fn conditional_gets() {
+    let client = Client::with_bucket(Emulator::default());
+    client.put("c.txt", b"0123456789");
+    let etag = format!("\"{}\"", {
+        use md5::Digest as _;
+        md5::Md5::digest(b"0123456789")
+            .iter()
+            .map(|b| format!("{b:02X}"))
+            .collect::<String>()
+    });
+    let date = |t: i64| oss_core::dates::http_date(t).unwrap();
+    let (before, after) = (date(NOW - 3600), date(NOW + 3600));
+    let other = "\"0123456789ABCDEF0123456789ABCDEF\"";
+    let either = format!("{other}, {etag}");
+    let weak = format!("W/{etag}");
+    let cases: [(&[(&str, &str)], u16); 14] = [
+        (&[("If-Match", &etag)], 200),
+        (&[("If-Match", other)], 412),
+        (&[("If-Match", &either)], 200),
+        (&[("If-Match", "*")], 200),
+        (&[("If-None-Match", &etag)], 304),
+        (&[("If-None-Match", &either)], 304),
+        (&[("If-None-Match", &weak)], 304),
+        (&[("If-None-Match", other)], 200),
+        (&[("If-Modified-Since", &after)], 304),
+        (&[("If-Modified-Since", &before)], 200),
+        (&[("If-Unmodified-Since", &before)], 412),
+        (&[("If-Unmodified-Since", &after)], 200),
+        // A date condition gives way to the ETag condition of its kind.
+        (
+            &[("If-Match", &etag), ("If-Unmodified-Since", &before)],
+            200,
+        ),
+        (
+            &[("If-None-Match", other), ("If-Modified-Since", &after)],
+            200,
+        ),
+    ];
+    for (headers, status) in cases {
+        let (got, _, body) = get_with(&client, "c.txt", headers);
+        assert_eq!(
+            got,
+            status,
+            "{headers:?}: {}",
+            String::from_utf8_lossy(&body)
+        );
+        if status == 200 {
+            assert_eq!(body, b"0123456789");
+        }
+    }
+    // A 304 says which version the client has, and carries no body.
+    for method in [oss_core::Method::Get, oss_core::Method::Head] {
+        let request = Request::object(method, BUCKET, "c.txt")
+            .unwrap()
+            .with_header("If-None-Match", &etag)
+            .unwrap();
+        let (head, body) = client.raw(request, b"");
+        assert_eq!(head.status, 304, "{method:?}");
+        assert_eq!(head.header("etag"), Some(etag.as_str()));
+        assert_eq!(head.header("last-modified"), Some(date(NOW).as_str()));
+        assert!(body.is_empty(), "{}", String::from_utf8_lossy(&body));
+    }
+}
