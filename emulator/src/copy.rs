@@ -22,7 +22,9 @@ use crate::multipart::{
     url_encoding,
 };
 use crate::object::{hex_upper, new_meta, store_error};
-use crate::store::{BucketMeta, ObjectMeta, ObjectType, PartMeta, UploadMeta};
+use crate::store::{
+    BucketMeta, ObjectMeta, ObjectType, PartMeta, StoreError, StoredObject, UploadMeta,
+};
 
 /// Object-level sub-resources this module answers.
 pub(crate) const OBJECT_SUBRESOURCES: &[&str] = &["symlink"];
@@ -163,21 +165,38 @@ fn readable_source(
     emulator: &Emulator,
     ctx: &Context<'_>,
     source: &CopySource,
-) -> Result<ObjectMeta, OssError> {
+) -> Result<StoredObject, OssError> {
     let bucket = emulator
         .store
         .bucket(&source.bucket)
         .ok_or_else(|| OssError::no_such_bucket(&source.bucket))?;
-    let object = emulator.store.object(&source.bucket, &source.key);
-    authorize(ctx, effective_acl(&bucket, object.as_ref()), Access::Read)?;
-    let object = object.ok_or_else(|| OssError::no_such_key(&source.key))?;
+    let object = emulator.store.read_object(&source.bucket, &source.key);
+    let meta = object.as_ref().ok().map(|object| &object.meta);
+    authorize(ctx, effective_acl(&bucket, meta), Access::Read)?;
+    let object = object.map_err(|e| match e {
+        StoreError::NoSuchKey => OssError::no_such_key(&source.key),
+        StoreError::NoSuchBucket => OssError::no_such_bucket(&source.bucket),
+        other => store_error(other, ctx),
+    })?;
     check_conditions(
         ctx,
         "x-oss-copy-source-",
-        &object.etag,
-        object.last_modified,
+        &object.meta.etag,
+        object.meta.last_modified,
     )?;
     Ok(object)
+}
+
+/// Bytes read from the store that do not match their metadata: its disk is damaged (a copy
+/// reads the version its metadata describes, so a concurrent change cannot cause this).
+fn damaged(key: &str) -> OssError {
+    OssError::new(
+        500,
+        "InternalError",
+        format!(
+            "We encountered an internal error: the stored bytes of {key:?} do not match its metadata."
+        ),
+    )
 }
 
 /// `x-oss-object-acl`, checked; None when absent.
@@ -248,7 +267,7 @@ fn copy_object(emulator: &Emulator, ctx: &Context<'_>, bucket: &BucketMeta) -> O
             .field("ArgumentValue", other));
         }
     };
-    let src = readable_source(emulator, ctx, &source)?;
+    let StoredObject { meta: src, data } = readable_source(emulator, ctx, &source)?;
     let onto_itself = source.bucket == bucket.name && source.key == ctx.key;
     let overwrites = onto_itself || emulator.store.object(&bucket.name, &ctx.key).is_some();
     if overwrites && forbids_overwrite(ctx) {
@@ -289,22 +308,14 @@ fn copy_object(emulator: &Emulator, ctx: &Context<'_>, bucket: &BucketMeta) -> O
             .update_object(&bucket.name, meta.clone())
             .map_err(|e| store_error(e, ctx))?;
     } else {
-        let data = emulator
-            .store
-            .read_object(&source.bucket, &source.key, 0..src.size)
-            .map_err(|e| store_error(e, ctx))?;
         let mut reader = DigestReader::new(data);
         let staged = emulator
             .store
             .stage(&bucket.name, &mut reader)
             .map_err(|e| store_error(e, ctx))?;
         if reader.size != src.size || reader.crc.value() != src.crc64 {
-            // The source was replaced while it was being copied: keep nothing.
-            return Err(OssError::new(
-                409,
-                "Conflict",
-                "The source object changed while it was being copied; try again.",
-            ));
+            // Keep nothing (the staged bytes go with `staged`).
+            return Err(damaged(&source.key));
         }
         emulator
             .store
@@ -360,23 +371,18 @@ pub(crate) fn upload_part_copy(
 ) -> Outcome {
     let source = copy_source(ctx)?;
     let src = readable_source(emulator, ctx, &source)?;
-    let range = copy_range(ctx, src.size)?;
+    let range = copy_range(ctx, src.meta.size)?;
     let length = range.end - range.start;
-    let data = emulator
-        .store
-        .read_object(&source.bucket, &source.key, range)
-        .map_err(|e| store_error(e, ctx))?;
+    let data = src
+        .range(range)
+        .map_err(|e| store_error(StoreError::Io(e), ctx))?;
     let mut reader = DigestReader::new(data);
     let staged = emulator
         .store
         .stage(&bucket.name, &mut reader)
         .map_err(|e| store_error(e, ctx))?;
     if reader.size != length {
-        return Err(OssError::new(
-            409,
-            "Conflict",
-            "The source object changed while it was being copied; try again.",
-        ));
+        return Err(damaged(&source.key));
     }
     let part = PartMeta {
         part_number: number,

@@ -410,17 +410,16 @@ fn describe(response: &mut Response, object: &ObjectMeta) {
 }
 
 fn get(emulator: &Emulator, ctx: &Context<'_>, bucket: &BucketMeta) -> Outcome {
-    let object = existing(emulator, ctx);
-    authorize(
-        ctx,
-        effective_acl(bucket, object.as_ref().ok()),
-        Access::Read,
-    )?;
-    let object = object?;
+    // Metadata and bytes of one version: the answer's ETag, CRC and length are the body's.
+    let stored = emulator.store.read_object(&bucket.name, &ctx.key);
+    let meta = stored.as_ref().ok().map(|stored| &stored.meta);
+    authorize(ctx, effective_acl(bucket, meta), Access::Read)?;
+    let stored = stored.map_err(|e| store_error(e, ctx))?;
+    let object = &stored.meta;
     crate::common::check_conditions(ctx, "", &object.etag, object.last_modified)?;
     let size = object.size;
     let mut response = Response::new(200);
-    describe(&mut response, &object);
+    describe(&mut response, object);
     let standard = ctx
         .header("x-oss-range-behavior")
         .is_some_and(|b| b.trim().eq_ignore_ascii_case("standard"));
@@ -466,10 +465,9 @@ fn get(emulator: &Emulator, ctx: &Context<'_>, bucket: &BucketMeta) -> Outcome {
     let length = range.end - range.start;
     response.set_header("Content-Length", length.to_string());
     if ctx.method == Method::Get {
-        let reader = emulator
-            .store
-            .read_object(&bucket.name, &object.key, range)
-            .map_err(|e| store_error(e, ctx))?;
+        let reader = stored
+            .range(range)
+            .map_err(|e| store_error(StoreError::Io(e), ctx))?;
         response.body = ResponseBody::Reader { reader, length };
     }
     Ok(response)

@@ -14,7 +14,10 @@ use oss_core::ops::object::{AppendObject, GetObject, HeadObject, PutObject};
 use oss_core::request::Request;
 use oss_core::sign::Signer;
 use oss_core::{Credentials, Endpoint, Error, ErrorCode, ResponseHead, SignedRequest};
-use oss_emulator::store::{DirStore, MemoryStore};
+use oss_emulator::store::{
+    BucketMeta, DirStore, MemoryStore, ObjectMeta, ObjectType, PartMeta, Staged, Store, StoreError,
+    UploadMeta,
+};
 use oss_emulator::{AccessKey, DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Emulator};
 
 const NOW: i64 = 1_700_000_000;
@@ -507,4 +510,191 @@ fn conditional_gets() {
         assert_eq!(head.header("last-modified"), Some(date(NOW).as_str()));
         assert!(body.is_empty(), "{}", String::from_utf8_lossy(&body));
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A GET sends the bytes its metadata describes, whatever PutObject does meanwhile
+
+/// A store that replaces the object `key` by its other version every time its metadata is
+/// looked up: what a concurrent PutObject may do at any moment, at the worst ones.
+struct Meddling {
+    inner: std::sync::Arc<dyn Store>,
+    key: &'static str,
+    versions: [Vec<u8>; 2],
+    next: std::sync::atomic::AtomicUsize,
+}
+
+impl Meddling {
+    fn replace(&self, bucket: &str) {
+        use std::sync::atomic::Ordering;
+        let data = &self.versions[self.next.fetch_add(1, Ordering::SeqCst) % 2];
+        let meta = ObjectMeta {
+            key: self.key.to_string(),
+            size: data.len() as u64,
+            etag: format!("\"{:032X}\"", data.len()),
+            crc64: oss_core::crc64::checksum(data),
+            last_modified: NOW,
+            object_type: ObjectType::Normal,
+            storage_class: "Standard".into(),
+            acl: "default".into(),
+            headers: Vec::new(),
+            symlink_target: None,
+        };
+        let staged = self.inner.stage(bucket, &mut data.as_slice()).unwrap();
+        self.inner.commit_object(bucket, staged, meta).unwrap();
+    }
+}
+
+impl Store for Meddling {
+    fn buckets(&self) -> Vec<BucketMeta> {
+        self.inner.buckets()
+    }
+    fn bucket(&self, name: &str) -> Option<BucketMeta> {
+        self.inner.bucket(name)
+    }
+    fn put_bucket(&self, meta: BucketMeta) -> Result<(), StoreError> {
+        self.inner.put_bucket(meta)
+    }
+    fn delete_bucket(&self, name: &str) -> Result<(), StoreError> {
+        self.inner.delete_bucket(name)
+    }
+    fn object(&self, bucket: &str, key: &str) -> Option<ObjectMeta> {
+        let meta = self.inner.object(bucket, key);
+        if key == self.key && meta.is_some() {
+            self.replace(bucket);
+        }
+        meta
+    }
+    fn stage(&self, bucket: &str, data: &mut dyn Read) -> Result<Staged, StoreError> {
+        self.inner.stage(bucket, data)
+    }
+    fn commit_object(
+        &self,
+        bucket: &str,
+        staged: Staged,
+        meta: ObjectMeta,
+    ) -> Result<(), StoreError> {
+        self.inner.commit_object(bucket, staged, meta)
+    }
+    fn commit_append(
+        &self,
+        bucket: &str,
+        key: &str,
+        staged: Staged,
+        position: u64,
+        grow: oss_emulator::store::Grow<'_>,
+    ) -> Result<ObjectMeta, StoreError> {
+        self.inner
+            .commit_append(bucket, key, staged, position, grow)
+    }
+    fn update_object(&self, bucket: &str, meta: ObjectMeta) -> Result<(), StoreError> {
+        self.inner.update_object(bucket, meta)
+    }
+    fn read_object(
+        &self,
+        bucket: &str,
+        key: &str,
+    ) -> Result<oss_emulator::store::StoredObject, StoreError> {
+        self.inner.read_object(bucket, key)
+    }
+    fn delete_object(&self, bucket: &str, key: &str) -> Result<bool, StoreError> {
+        self.inner.delete_object(bucket, key)
+    }
+    fn list_objects(
+        &self,
+        bucket: &str,
+        prefix: &str,
+        after: &str,
+        limit: usize,
+    ) -> Result<Vec<ObjectMeta>, StoreError> {
+        self.inner.list_objects(bucket, prefix, after, limit)
+    }
+    fn create_upload(&self, bucket: &str, upload: UploadMeta) -> Result<(), StoreError> {
+        self.inner.create_upload(bucket, upload)
+    }
+    fn upload(&self, bucket: &str, upload_id: &str) -> Option<UploadMeta> {
+        self.inner.upload(bucket, upload_id)
+    }
+    fn uploads(&self, bucket: &str) -> Result<Vec<UploadMeta>, StoreError> {
+        self.inner.uploads(bucket)
+    }
+    fn commit_part(
+        &self,
+        bucket: &str,
+        upload_id: &str,
+        staged: Staged,
+        part: PartMeta,
+    ) -> Result<(), StoreError> {
+        self.inner.commit_part(bucket, upload_id, staged, part)
+    }
+    fn parts(&self, bucket: &str, upload_id: &str) -> Result<Vec<PartMeta>, StoreError> {
+        self.inner.parts(bucket, upload_id)
+    }
+    fn complete_upload(
+        &self,
+        bucket: &str,
+        upload_id: &str,
+        parts: &[u32],
+        meta: ObjectMeta,
+    ) -> Result<ObjectMeta, StoreError> {
+        self.inner.complete_upload(bucket, upload_id, parts, meta)
+    }
+    fn abort_upload(&self, bucket: &str, upload_id: &str) -> Result<(), StoreError> {
+        self.inner.abort_upload(bucket, upload_id)
+    }
+}
+
+fn check_whole_reads(inner: std::sync::Arc<dyn Store>) {
+    let store = Meddling {
+        inner: inner.clone(),
+        key: "changing",
+        versions: [vec![b'a'; 1000], vec![b'b'; 1007]],
+        next: Default::default(),
+    };
+    let client = Client::with_bucket(Emulator::new(store));
+    client.put("changing", b"first");
+    for round in 0..4 {
+        let get = GetObject::new(BUCKET, "changing");
+        let (head, body) = client.raw(get.request().unwrap(), b"");
+        let info = get.parse(&head, &body).unwrap();
+        assert_eq!(
+            info.content_length,
+            Some(body.len() as u64),
+            "round {round}"
+        );
+        assert_eq!(
+            info.server_crc,
+            Some(oss_core::crc64::checksum(&body)),
+            "round {round}"
+        );
+        // A copy takes the bytes its source's metadata describes too.
+        let copy = CopyObject::new(BUCKET, "changing", BUCKET, "copy");
+        client.run(&copy, b"").unwrap();
+        let copied = client.run(&HeadObject::new(BUCKET, "copy"), b"").unwrap();
+        let data = client.get("copy").unwrap();
+        assert_eq!(
+            copied.server_crc,
+            Some(oss_core::crc64::checksum(&data)),
+            "round {round}"
+        );
+        // Changing the ACL (which reads the metadata, then writes it back) keeps the
+        // metadata of the bytes that are there.
+        let acl = oss_core::ops::object::PutObjectAcl::new(BUCKET, "changing", "public-read");
+        client.run(&acl, b"").unwrap();
+        let stored = inner.read_object(BUCKET, "changing").unwrap();
+        let (crc, mut data) = (stored.meta.crc64, Vec::new());
+        stored.data.take(u64::MAX).read_to_end(&mut data).unwrap();
+        assert_eq!(crc, oss_core::crc64::checksum(&data), "round {round}");
+    }
+}
+
+#[test]
+fn reads_are_whole_objects_in_memory() {
+    check_whole_reads(std::sync::Arc::new(MemoryStore::new()));
+}
+
+#[test]
+fn reads_are_whole_objects_in_a_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    check_whole_reads(std::sync::Arc::new(DirStore::open(dir.path()).unwrap()));
 }

@@ -24,7 +24,7 @@
 use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
-use std::ops::{Bound, Range};
+use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
@@ -32,8 +32,8 @@ use std::sync::{Mutex, MutexGuard};
 use md5::{Digest as _, Md5};
 
 use super::{
-    BucketMeta, Grow, ObjectMeta, PartMeta, Staged, StagedFile, Store, StoreError, UploadMeta,
-    appended,
+    BucketMeta, Grow, ObjectMeta, PartMeta, Staged, StagedFile, Store, StoreError, StoredObject,
+    UploadMeta, appended, updated,
 };
 
 mod files;
@@ -398,29 +398,22 @@ impl Store for DirStore {
     fn update_object(&self, bucket: &str, meta: ObjectMeta) -> Result<(), StoreError> {
         let mut buckets = self.lock();
         let b = buckets.get(bucket).ok_or(StoreError::NoSuchBucket)?;
-        let (_, data) = b.objects.get(&meta.key).ok_or(StoreError::NoSuchKey)?;
-        let data = data.clone();
+        let (stored, data) = b.objects.get(&meta.key).ok_or(StoreError::NoSuchKey)?;
+        let (meta, data) = (updated(stored, meta), data.clone());
         self.publish(&mut buckets, bucket, meta, data)
     }
 
-    fn read_object(
-        &self,
-        bucket: &str,
-        key: &str,
-        range: Range<u64>,
-    ) -> Result<Box<dyn Read + Send>, StoreError> {
-        let (mut file, size) = {
-            let buckets = self.lock();
-            let b = buckets.get(bucket).ok_or(StoreError::NoSuchBucket)?;
-            let (meta, data) = b.objects.get(key).ok_or(StoreError::NoSuchKey)?;
-            // Opened under the lock: a replacement deletes the old file only after the
-            // index points to the new one, and an open file stays readable once deleted.
-            (File::open(self.objects_dir(bucket).join(data))?, meta.size)
-        };
-        let end = range.end.min(size);
-        let start = range.start.min(end);
-        file.seek(SeekFrom::Start(start))?;
-        Ok(Box::new(file.take(end - start)))
+    fn read_object(&self, bucket: &str, key: &str) -> Result<StoredObject, StoreError> {
+        let buckets = self.lock();
+        let b = buckets.get(bucket).ok_or(StoreError::NoSuchBucket)?;
+        let (meta, data) = b.objects.get(key).ok_or(StoreError::NoSuchKey)?;
+        // Opened under the lock, with the metadata of the same moment: a replacement deletes
+        // the old file only after the index points to the new one, and an open file stays
+        // readable once deleted; an append only writes past the length this metadata gives.
+        Ok(StoredObject {
+            meta: meta.clone(),
+            data: Box::new(File::open(self.objects_dir(bucket).join(data))?),
+        })
     }
 
     fn delete_object(&self, bucket: &str, key: &str) -> Result<bool, StoreError> {
@@ -600,6 +593,8 @@ impl Store for DirStore {
 
 #[cfg(test)]
 mod tests {
+    use std::ops::Range;
+
     use super::*;
     use crate::store::ObjectType;
 
@@ -641,7 +636,9 @@ mod tests {
     fn read(store: &DirStore, key: &str, range: Range<u64>) -> Vec<u8> {
         let mut out = Vec::new();
         store
-            .read_object(B, key, range)
+            .read_object(B, key)
+            .unwrap()
+            .range(range)
             .unwrap()
             .read_to_end(&mut out)
             .unwrap();

@@ -2,20 +2,32 @@
 
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read};
-use std::ops::{Bound, Range};
-use std::sync::{Mutex, MutexGuard};
+use std::ops::Bound;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::{
-    BucketMeta, Grow, ObjectMeta, PartMeta, Staged, Store, StoreError, UploadMeta, appended,
+    BucketMeta, Grow, ObjectMeta, PartMeta, Staged, Store, StoreError, StoredObject, UploadMeta,
+    appended, updated,
 };
 
 /// The parts of an upload, by part number, with their bytes.
 type Parts = BTreeMap<u32, (PartMeta, Vec<u8>)>;
 
+/// An object's bytes, shared with the readers that have them: a reader keeps the version it
+/// opened while a commit replaces it (and an append copies it first if anyone reads it).
+#[derive(Clone, Default)]
+struct Bytes(Arc<Vec<u8>>);
+
+impl AsRef<[u8]> for Bytes {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
 #[derive(Default)]
 struct Bucket {
     meta: Option<BucketMeta>,
-    objects: BTreeMap<String, (ObjectMeta, Vec<u8>)>,
+    objects: BTreeMap<String, (ObjectMeta, Bytes)>,
     uploads: BTreeMap<String, (UploadMeta, Parts)>,
 }
 
@@ -123,7 +135,7 @@ impl Store for MemoryStore {
         let mut map = self.lock();
         bucket_mut(&mut map, bucket)?
             .objects
-            .insert(meta.key.clone(), (meta, bytes));
+            .insert(meta.key.clone(), (meta, Bytes(Arc::new(bytes))));
         Ok(())
     }
 
@@ -141,8 +153,8 @@ impl Store for MemoryStore {
         let meta = appended(objects.get(key).map(|(meta, _)| meta), position, grow)?;
         let entry = objects
             .entry(key.to_string())
-            .or_insert_with(|| (meta.clone(), Vec::new()));
-        entry.1.extend_from_slice(&more);
+            .or_insert_with(|| (meta.clone(), Bytes::default()));
+        Arc::make_mut(&mut entry.1.0).extend_from_slice(&more);
         entry.0 = meta.clone();
         Ok(meta)
     }
@@ -153,26 +165,20 @@ impl Store for MemoryStore {
             .objects
             .get_mut(&meta.key)
             .ok_or(StoreError::NoSuchKey)?;
-        entry.0 = meta;
+        entry.0 = updated(&entry.0, meta);
         Ok(())
     }
 
-    fn read_object(
-        &self,
-        bucket: &str,
-        key: &str,
-        range: Range<u64>,
-    ) -> Result<Box<dyn Read + Send>, StoreError> {
+    fn read_object(&self, bucket: &str, key: &str) -> Result<StoredObject, StoreError> {
         let mut map = self.lock();
-        let (_, bytes) = bucket_mut(&mut map, bucket)?
+        let (meta, bytes) = bucket_mut(&mut map, bucket)?
             .objects
             .get(key)
             .ok_or(StoreError::NoSuchKey)?;
-        let end = usize::try_from(range.end)
-            .unwrap_or(usize::MAX)
-            .min(bytes.len());
-        let start = usize::try_from(range.start).unwrap_or(usize::MAX).min(end);
-        Ok(Box::new(Cursor::new(bytes[start..end].to_vec())))
+        Ok(StoredObject {
+            meta: meta.clone(),
+            data: Box::new(Cursor::new(bytes.clone())),
+        })
     }
 
     fn delete_object(&self, bucket: &str, key: &str) -> Result<bool, StoreError> {
@@ -273,7 +279,8 @@ impl Store for MemoryStore {
             bytes.extend_from_slice(data);
         }
         b.uploads.remove(upload_id);
-        b.objects.insert(meta.key.clone(), (meta.clone(), bytes));
+        b.objects
+            .insert(meta.key.clone(), (meta.clone(), Bytes(Arc::new(bytes))));
         Ok(meta)
     }
 

@@ -9,7 +9,7 @@ pub use dir::DirStore;
 pub use memory::MemoryStore;
 
 use std::collections::BTreeMap;
-use std::io::{self, Read};
+use std::io::{self, Read, Seek, SeekFrom};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -89,6 +89,37 @@ pub struct UploadMeta {
     pub object: ObjectMeta,
 }
 
+/// An object's bytes, readable from anywhere: a file, or bytes in memory.
+pub trait ObjectData: Read + Seek + Send {}
+
+impl<T: Read + Seek + Send> ObjectData for T {}
+
+/// An object as it was at one moment: its metadata and the bytes that metadata describes,
+/// taken together, so that a reader never pairs one version's ETag, CRC and length with
+/// another version's bytes.
+pub struct StoredObject {
+    pub meta: ObjectMeta,
+    pub data: Box<dyn ObjectData>,
+}
+
+impl std::fmt::Debug for StoredObject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoredObject")
+            .field("meta", &self.meta)
+            .finish_non_exhaustive()
+    }
+}
+
+impl StoredObject {
+    /// The bytes of `range` (cut to the object's size).
+    pub fn range(mut self, range: Range<u64>) -> io::Result<Box<dyn Read + Send>> {
+        let end = range.end.min(self.meta.size);
+        let start = range.start.min(end);
+        self.data.seek(SeekFrom::Start(start))?;
+        Ok(Box::new(self.data.take(end - start)))
+    }
+}
+
 /// Bytes read by [`Store::stage`], not visible until committed (dropping them discards them).
 #[derive(Debug)]
 pub enum Staged {
@@ -151,6 +182,22 @@ pub enum StoreError {
 /// calls it under the lock that makes the append atomic.
 pub type Grow<'a> = &'a dyn Fn(Option<&ObjectMeta>) -> Result<ObjectMeta, StoreError>;
 
+/// What [`Store::update_object`] publishes: `meta`'s metadata (ACL, headers, storage class)
+/// over the stored object's description of its bytes (size, ETag, CRC-64, type, symlink
+/// target). A metadata change made from a copy read before a concurrent upload then cannot
+/// describe the old bytes over the new ones.
+pub fn updated(stored: &ObjectMeta, meta: ObjectMeta) -> ObjectMeta {
+    ObjectMeta {
+        size: stored.size,
+        etag: stored.etag.clone(),
+        crc64: stored.crc64,
+        object_type: stored.object_type,
+        symlink_target: stored.symlink_target.clone(),
+        last_modified: meta.last_modified.max(stored.last_modified),
+        ..meta
+    }
+}
+
 /// What an append at `position` publishes over `current`, or why it cannot: what every store's
 /// [`Store::commit_append`] checks, and the handler too, before it takes the upload.
 pub fn appended(
@@ -207,15 +254,11 @@ pub trait Store: Send + Sync {
         position: u64,
         grow: Grow<'_>,
     ) -> Result<ObjectMeta, StoreError>;
-    /// Replaces metadata only (ACL, headers).
+    /// Replaces metadata only (ACL, headers): see [`updated`].
     fn update_object(&self, bucket: &str, meta: ObjectMeta) -> Result<(), StoreError>;
-    /// The bytes of `range` of the object.
-    fn read_object(
-        &self,
-        bucket: &str,
-        key: &str,
-        range: Range<u64>,
-    ) -> Result<Box<dyn Read + Send>, StoreError>;
+    /// The object's metadata and bytes, as one version (see [`StoredObject`]): a commit that
+    /// replaces the object afterwards does not change what this reads.
+    fn read_object(&self, bucket: &str, key: &str) -> Result<StoredObject, StoreError>;
     fn delete_object(&self, bucket: &str, key: &str) -> Result<bool, StoreError>;
     /// Up to `limit` objects whose keys start with `prefix` and sort after `after`, in key
     /// order (byte order, as OSS lists).
