@@ -14,7 +14,7 @@
 //! | `error503=P` | answer 503 `ServiceUnavailable` |
 //! | `skew=P` | answer 403 `RequestTimeTooSkewed` (with the true `ServerTime`) |
 //! | `reset_after=N:P` | drop the connection after N bytes of the body: the request's body when it has one (nothing is stored), otherwise the response's (the client gets a short body) |
-//! | `latency_ms=MS:P` | wait MS milliseconds before answering |
+//! | `latency_ms=MS:P` | wait MS milliseconds before answering (the HTTP server waits; in process the latency is only in the [`Plan`]: the handler never sleeps) |
 //! | `corrupt=P` | flip one byte of the object data in a GET answer (the client's CRC-64 check must fire) |
 //!
 //! Example: `seed=7,error500=0.05,error503=0.05,skew=0.01,reset_after=65536:0.02,latency_ms=50:0.1,corrupt=0.01`.
@@ -182,6 +182,8 @@ impl InjectedError {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Plan {
     pub error: Option<InjectedError>,
+    /// How long the answer waits. The handler does not wait (it never sleeps): the HTTP server
+    /// does, before handing the request over; in process it is not applied.
     pub latency: Option<Duration>,
     pub reset_after: Option<u64>,
     /// A random number; the byte flipped is this modulo the body's length.
@@ -283,9 +285,10 @@ impl Emulator {
         self.faults.as_ref()
     }
 
-    /// Answers `request` with the faults of `plan`. In process, a dropped connection shows as
-    /// a body that fails to read (for an upload: a 500, and nothing stored); the HTTP server
-    /// drops the real connection instead.
+    /// Answers `request` with the faults of `plan`, but its latency (which is the caller's to
+    /// wait, if it wants to). In process, a dropped connection shows as a body that fails to
+    /// read (for an upload: a 500, and nothing stored); the HTTP server drops the real
+    /// connection instead.
     pub fn handle_planned(
         &self,
         request: &Request,
@@ -305,10 +308,6 @@ impl Emulator {
         now: i64,
         plan: &Plan,
     ) -> (Response, bool) {
-        if let Some(latency) = plan.latency {
-            // The server runs handlers on blocking threads: waiting here delays one answer.
-            std::thread::sleep(latency);
-        }
         let injected = plan.error.map(|e| e.to_error(request, now));
         let cut_request = plan.reset_after.filter(|_| has_body(request));
         let mut cut = Cut::new(body, cut_request);

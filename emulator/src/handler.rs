@@ -25,6 +25,8 @@ pub struct Emulator {
     /// OSS's own endpoints.
     pub(crate) domains: Vec<String>,
     request_counter: AtomicU64,
+    /// Numbers the multipart uploads this emulator starts (their IDs hash it).
+    upload_counter: AtomicU64,
     /// Injected failures (see [`crate::faults`]); None: every answer is the real one.
     pub(crate) faults: Option<crate::faults::Faults>,
 }
@@ -93,6 +95,7 @@ impl Emulator {
             region: "cn-hangzhou".to_string(),
             domains: Vec::new(),
             request_counter: AtomicU64::new(0),
+            upload_counter: AtomicU64::new(0),
             faults: None,
         }
     }
@@ -242,6 +245,11 @@ impl Emulator {
     fn next_request_id(&self, now: i64) -> String {
         let n = self.request_counter.fetch_add(1, Ordering::Relaxed);
         format!("{:08X}{:016X}", now as u32, n)
+    }
+
+    /// A number no other upload of this emulator has had.
+    pub(crate) fn next_upload_number(&self) -> u64 {
+        self.upload_counter.fetch_add(1, Ordering::Relaxed)
     }
 
     /// The bucket, or `NoSuchBucket`.

@@ -7,7 +7,6 @@
 //! CRC-64 from the parts' CRCs ([`oss_core::crc64::combine`]), as OSS computes them.
 
 use std::io::Read;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use md5::{Digest as _, Md5};
 use oss_core::encoding::{STRICT, push_encoded};
@@ -185,22 +184,14 @@ fn upload_error(e: StoreError, ctx: &Context<'_>) -> OssError {
 // InitiateMultipartUpload
 
 /// Upload IDs are 32 upper-case hex digits, like OSS's: an MD5 of what makes them unique (the
-/// bucket, key, time, a counter, and this process), checked against the store's uploads.
+/// bucket, key, time and the emulator's upload count), checked against the store's uploads
+/// (a directory store may hold uploads of an earlier run). The same requests at the same
+/// times get the same IDs.
 fn new_upload_id(emulator: &Emulator, bucket: &str, key: &str, now: i64) -> String {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
     loop {
-        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let n = emulator.next_upload_number();
         let mut md5 = Md5::new();
-        md5.update(
-            format!(
-                "{bucket}\n{key}\n{now}\n{n}\n{}\n{nanos}",
-                std::process::id()
-            )
-            .as_bytes(),
-        );
+        md5.update(format!("{bucket}\n{key}\n{now}\n{n}").as_bytes());
         let id = hex_upper(&md5.finalize());
         if emulator.store.upload(bucket, &id).is_none() {
             return id;

@@ -42,6 +42,9 @@ const CHUNKS_IN_FLIGHT: usize = 4;
 /// instead of a broken pipe, and the connection can serve the next request. Past this, the
 /// connection is closed after the answer.
 const DRAIN_LIMIT: u64 = 64 << 20;
+/// How long hyper is given to write out the chunks it took before a failing body's error
+/// reaches it (see [`Body::stream`]).
+const FLUSH_GRACE: Duration = Duration::from_millis(20);
 /// How long a connection may take to send a request head (idle keep-alive connections
 /// included).
 const HEADER_TIMEOUT: Duration = Duration::from_secs(60);
@@ -199,6 +202,10 @@ async fn answer(
             .collect(),
     };
     let plan = emulator.faults().map(|f| f.draw()).unwrap_or_default();
+    if let Some(latency) = plan.latency {
+        // A slow answer: this connection waits, nothing else does.
+        tokio::time::sleep(latency).await;
+    }
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64);
@@ -318,6 +325,7 @@ impl Body {
     /// closes the connection, and the client sees a short body.
     fn stream(mut reader: Box<dyn Read + Send>, length: u64) -> Body {
         let (sender, chunks) = mpsc::channel(CHUNKS_IN_FLIGHT);
+        let runtime = Handle::current();
         tokio::task::spawn_blocking(move || {
             let mut left = length;
             while left > 0 {
@@ -331,16 +339,15 @@ impl Body {
                     }
                 }
                 if let Some(error) = error {
-                    // hyper drops what it has not written yet when a body fails: let the
-                    // bytes read so far reach the socket first, so the client gets all of
-                    // them (a reset after N bytes delivers N bytes).
-                    for _ in 0..200 {
-                        if sender.capacity() == sender.max_capacity() {
-                            break;
-                        }
-                        std::thread::sleep(Duration::from_millis(1));
-                    }
-                    std::thread::sleep(Duration::from_millis(20));
+                    // hyper drops what it has not written yet when a body fails, and a body
+                    // cannot end early without failing (Content-Length was sent). So that
+                    // the client gets every byte read (a reset after N bytes delivers N),
+                    // wait until hyper has taken every chunk sent (all of the channel's
+                    // permits are free again), then give it FLUSH_GRACE to write them out:
+                    // hyper tells a body nothing of its flushes, so there is no event to
+                    // wait for. This thread is the body's, not the handler's.
+                    let _ = runtime.block_on(sender.reserve_many(sender.max_capacity()));
+                    std::thread::sleep(FLUSH_GRACE);
                     let _ = sender.blocking_send(Err(error));
                     return;
                 }

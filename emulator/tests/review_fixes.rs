@@ -698,3 +698,32 @@ fn reads_are_whole_objects_in_a_directory() {
     let dir = tempfile::tempdir().unwrap();
     check_whole_reads(std::sync::Arc::new(DirStore::open(dir.path()).unwrap()));
 }
+
+// ---------------------------------------------------------------------------------------------
+// The handler reads no clock and never sleeps
+
+#[test]
+fn upload_ids_depend_only_on_the_requests() {
+    let ids = || {
+        let client = Client::with_bucket(Emulator::default());
+        let init = oss_core::ops::multipart::InitMultipartUpload::new(BUCKET, "big");
+        [
+            client.run(&init, b"").unwrap().upload_id,
+            client.run(&init, b"").unwrap().upload_id,
+        ]
+    };
+    let first = ids();
+    assert_ne!(first[0], first[1]);
+    assert_eq!(first[0].len(), 32);
+    // The same requests at the same time, to another emulator: the same IDs.
+    assert_eq!(ids(), first);
+}
+
+#[test]
+fn in_process_latency_is_reported_not_slept() {
+    let faults = oss_emulator::Faults::parse("seed=1,latency_ms=5000:1").unwrap();
+    let client = Client::new(Emulator::default().with_faults(faults));
+    let started = std::time::Instant::now();
+    client.run(&CreateBucket::new(BUCKET), b"").unwrap();
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
+}
