@@ -9,8 +9,14 @@ use oss_core::request::Method;
 use crate::error::OssError;
 use crate::handler::{Access, Context, Emulator, Outcome, authorize};
 use crate::http::Response;
+use crate::multipart::read_document;
 use crate::object::store_error;
 use crate::store::BucketMeta;
+
+/// The largest CreateBucketConfiguration taken (it names a storage class and a redundancy).
+const MAX_CREATE_DOCUMENT: u64 = 64 << 10;
+/// The largest configuration document taken (1000 lifecycle rules with tags fit).
+const MAX_CONFIG_DOCUMENT: u64 = 4 << 20;
 
 /// The owner every bucket and object of the emulator has.
 pub(crate) const OWNER_ID: &str = "1047205513514293";
@@ -158,9 +164,7 @@ fn create(emulator: &Emulator, ctx: &Context<'_>, body: &mut dyn Read) -> Outcom
         ));
     }
     let acl = bucket_acl(ctx)?;
-    let mut document = Vec::new();
-    body.read_to_end(&mut document)
-        .map_err(|e| OssError::new(400, "IncompleteBody", e.to_string()))?;
+    let document = read_document(ctx, body, MAX_CREATE_DOCUMENT)?;
     let storage_class = if document.iter().all(u8::is_ascii_whitespace) {
         "Standard".to_string()
     } else {
@@ -200,9 +204,7 @@ fn config(
 ) -> Outcome {
     match ctx.method {
         Method::Put => {
-            let mut document = Vec::new();
-            body.read_to_end(&mut document)
-                .map_err(|e| OssError::new(400, "IncompleteBody", e.to_string()))?;
+            let document = read_document(ctx, body, MAX_CONFIG_DOCUMENT)?;
             validate_config(name, &document)?;
             bucket.configs.insert(name.to_string(), document);
         }

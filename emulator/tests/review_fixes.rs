@@ -727,3 +727,51 @@ fn in_process_latency_is_reported_not_slept() {
     client.run(&CreateBucket::new(BUCKET), b"").unwrap();
     assert!(started.elapsed() < std::time::Duration::from_secs(2));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Bucket documents are read with a limit, and their Content-MD5 is checked
+
+/// The error code of an answer (None for a success).
+fn code_of(head: &ResponseHead, body: &[u8]) -> Option<String> {
+    (head.status >= 300).then(|| {
+        let text = String::from_utf8_lossy(body);
+        let code = text
+            .split("<Code>")
+            .nth(1)
+            .and_then(|rest| rest.split("</Code>").next());
+        code.unwrap_or("").to_string()
+    })
+}
+
+#[test]
+fn bucket_documents_have_a_size_limit_and_a_digest() {
+    let client = Client::with_bucket(Emulator::default());
+    let cors = b"<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>GET</AllowedMethod></CORSRule></CORSConfiguration>";
+    let huge: Vec<u8> = cors
+        .iter()
+        .copied()
+        .chain(std::iter::repeat_n(b' ', 16 << 20))
+        .collect();
+    let put_cors = || {
+        Request::bucket(oss_core::Method::Put, BUCKET)
+            .unwrap()
+            .with_query("cors", None)
+    };
+    let (head, body) = client.raw(put_cors(), &huge);
+    assert_eq!(code_of(&head, &body).as_deref(), Some("EntityTooLarge"));
+    let (head, body) = client.raw(
+        Request::bucket(oss_core::Method::Put, "another-bucket").unwrap(),
+        &huge,
+    );
+    assert_eq!(code_of(&head, &body).as_deref(), Some("EntityTooLarge"));
+    // A Content-MD5 that is not the body's.
+    let wrong = {
+        use base64::Engine as _;
+        use md5::Digest as _;
+        base64::engine::general_purpose::STANDARD.encode(md5::Md5::digest(b"other"))
+    };
+    let (head, body) = client.raw(put_cors().with_header("Content-MD5", &wrong).unwrap(), cors);
+    assert_eq!(code_of(&head, &body).as_deref(), Some("InvalidDigest"));
+    let (head, body) = client.raw(put_cors(), cors);
+    assert_eq!(code_of(&head, &body), None);
+}
