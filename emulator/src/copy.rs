@@ -15,7 +15,9 @@ use oss_core::xml::push_text_element;
 use crate::auth::iso;
 use crate::common::check_conditions;
 use crate::error::OssError;
-use crate::handler::{Access, Context, Emulator, Outcome, authorize, percent_decode};
+use crate::handler::{
+    Access, Context, Emulator, Outcome, authorize, authorize_object, percent_decode,
+};
 use crate::http::Response;
 use crate::multipart::{
     file_already_exists, forbids_overwrite, method_not_allowed, push_name, read_document,
@@ -102,14 +104,6 @@ pub(crate) fn handle_bucket(
     })
 }
 
-/// The ACL in force for an object: its own, or the bucket's when it is `default`.
-fn effective_acl<'a>(bucket: &'a BucketMeta, object: Option<&'a ObjectMeta>) -> &'a str {
-    match object {
-        Some(object) if object.acl != "default" => &object.acl,
-        _ => &bucket.acl,
-    }
-}
-
 /// `"HEX-MD5"` of `digest`, as OSS writes ETags of simple uploads.
 fn quoted_etag(digest: &[u8]) -> String {
     format!("\"{}\"", hex_upper(digest))
@@ -172,7 +166,7 @@ fn readable_source(
         .ok_or_else(|| OssError::no_such_bucket(&source.bucket))?;
     let object = emulator.store.read_object(&source.bucket, &source.key);
     let meta = object.as_ref().ok().map(|object| &object.meta);
-    authorize(ctx, effective_acl(&bucket, meta), Access::Read)?;
+    authorize_object(ctx, &bucket, meta, Access::Read)?;
     let object = object.map_err(|e| match e {
         StoreError::NoSuchKey => OssError::no_such_key(&source.key),
         StoreError::NoSuchBucket => OssError::no_such_bucket(&source.bucket),
@@ -254,7 +248,8 @@ fn copy_result(name: &str, etag: &str, last_modified: i64) -> String {
 // CopyObject
 
 fn copy_object(emulator: &Emulator, ctx: &Context<'_>, bucket: &BucketMeta) -> Outcome {
-    authorize(ctx, &bucket.acl, Access::Write)?;
+    let destination = emulator.store.object(&bucket.name, &ctx.key);
+    authorize_object(ctx, bucket, destination.as_ref(), Access::Write)?;
     let source = copy_source(ctx)?;
     let replace = match ctx.header(METADATA_DIRECTIVE).map(str::trim) {
         None | Some("COPY") => false,
@@ -269,7 +264,7 @@ fn copy_object(emulator: &Emulator, ctx: &Context<'_>, bucket: &BucketMeta) -> O
     };
     let StoredObject { meta: src, data } = readable_source(emulator, ctx, &source)?;
     let onto_itself = source.bucket == bucket.name && source.key == ctx.key;
-    let overwrites = onto_itself || emulator.store.object(&bucket.name, &ctx.key).is_some();
+    let overwrites = onto_itself || destination.is_some();
     if overwrites && forbids_overwrite(ctx) {
         return Err(file_already_exists());
     }
@@ -409,7 +404,8 @@ pub(crate) fn upload_part_copy(
 /// PutSymlink. The link is an object of type Symlink whose data is its target's name (what
 /// OSS bills it for); the target need not exist.
 fn put_symlink(emulator: &Emulator, ctx: &Context<'_>, bucket: &BucketMeta) -> Outcome {
-    authorize(ctx, &bucket.acl, Access::Write)?;
+    let existing = emulator.store.object(&bucket.name, &ctx.key);
+    authorize_object(ctx, bucket, existing.as_ref(), Access::Write)?;
     let raw = ctx.header(SYMLINK_TARGET).ok_or_else(|| {
         OssError::new(400, "MissingArgument", "Missing Some Required Arguments.")
             .field("ArgumentName", SYMLINK_TARGET)
@@ -423,7 +419,7 @@ fn put_symlink(emulator: &Emulator, ctx: &Context<'_>, bucket: &BucketMeta) -> O
     if target.is_empty() || target.len() > MAX_KEY_LEN {
         return Err(invalid());
     }
-    if forbids_overwrite(ctx) && emulator.store.object(&bucket.name, &ctx.key).is_some() {
+    if forbids_overwrite(ctx) && existing.is_some() {
         return Err(file_already_exists());
     }
     let mut meta = new_meta(ctx, &ctx.key, ObjectType::Symlink)?;
@@ -447,7 +443,7 @@ fn put_symlink(emulator: &Emulator, ctx: &Context<'_>, bucket: &BucketMeta) -> O
 /// unquotes it), with the link's own ETag, Last-Modified and metadata.
 fn get_symlink(emulator: &Emulator, ctx: &Context<'_>, bucket: &BucketMeta) -> Outcome {
     let object = emulator.store.object(&bucket.name, &ctx.key);
-    authorize(ctx, effective_acl(bucket, object.as_ref()), Access::Read)?;
+    authorize_object(ctx, bucket, object.as_ref(), Access::Read)?;
     let object = object.ok_or_else(|| OssError::no_such_key(&ctx.key))?;
     let Some(target) = object
         .symlink_target
@@ -491,7 +487,7 @@ fn follow_symlink(
     bucket: &BucketMeta,
     link: ObjectMeta,
 ) -> Outcome {
-    authorize(ctx, effective_acl(bucket, Some(&link)), Access::Read)?;
+    authorize_object(ctx, bucket, Some(&link), Access::Read)?;
     let target_key = link.symlink_target.clone().unwrap_or_default();
     let target = emulator
         .store

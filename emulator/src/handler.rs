@@ -9,7 +9,7 @@ use oss_core::request::Method;
 use crate::auth::{self, AccessKey, Caller, Signed};
 use crate::error::OssError;
 use crate::http::{Request, Response};
-use crate::store::{BucketMeta, MemoryStore, Store};
+use crate::store::{BucketMeta, MemoryStore, ObjectMeta, Store};
 
 /// The test key pair used when none is configured (printed by the server at start).
 pub const DEFAULT_ACCESS_KEY_ID: &str = "LTAI5tEmulatorTestKeyId";
@@ -295,19 +295,44 @@ pub(crate) enum Access {
     Owner,
 }
 
+/// Whether the bucket's ACL `acl` lets the caller do `access`.
 pub(crate) fn authorize(ctx: &Context<'_>, acl: &str, access: Access) -> Result<(), OssError> {
+    check_acl(ctx, acl, "bucket", access)
+}
+
+/// Whether the caller may do `access` to `object` (None: it does not exist yet): its own ACL
+/// decides, for writes as for reads, unless it is `default`; then the bucket's does.
+pub(crate) fn authorize_object(
+    ctx: &Context<'_>,
+    bucket: &BucketMeta,
+    object: Option<&ObjectMeta>,
+    access: Access,
+) -> Result<(), OssError> {
+    match object {
+        Some(object) if object.acl != "default" => check_acl(ctx, &object.acl, "object", access),
+        _ => check_acl(ctx, &bucket.acl, "bucket", access),
+    }
+}
+
+/// `whose` (`bucket` or `object`) is the ACL's owner, named in the refusal.
+fn check_acl(ctx: &Context<'_>, acl: &str, whose: &str, access: Access) -> Result<(), OssError> {
     let allowed = match (&ctx.caller, access) {
         (Caller::Key(_), _) => true,
         (Caller::Anonymous, Access::Owner) => false,
         (Caller::Anonymous, Access::Read) => acl == "public-read" || acl == "public-read-write",
         (Caller::Anonymous, Access::Write) => acl == "public-read-write",
     };
+    let what = if ctx.key.is_empty() {
+        "bucket"
+    } else {
+        "object"
+    };
     if allowed {
         Ok(())
     } else {
-        Err(OssError::access_denied(
-            "You have no right to access this object because of bucket acl.",
-        ))
+        Err(OssError::access_denied(format!(
+            "You have no right to access this {what} because of {whose} acl."
+        )))
     }
 }
 

@@ -10,7 +10,7 @@ use oss_core::crc64::{self, Crc64};
 use oss_core::request::Method;
 
 use crate::error::OssError;
-use crate::handler::{Access, Context, Emulator, Outcome, authorize};
+use crate::handler::{Access, Context, Emulator, Outcome, authorize, authorize_object};
 use crate::http::{Response, ResponseBody};
 use crate::store::{BucketMeta, ObjectMeta, ObjectType, StoreError};
 
@@ -70,14 +70,6 @@ fn existing(emulator: &Emulator, ctx: &Context<'_>) -> Result<ObjectMeta, OssErr
         .store
         .object(ctx.bucket_name(), &ctx.key)
         .ok_or_else(|| OssError::no_such_key(&ctx.key))
-}
-
-/// The ACL in force for an object: its own, or the bucket's when it is `default`.
-fn effective_acl<'a>(bucket: &'a BucketMeta, object: Option<&'a ObjectMeta>) -> &'a str {
-    match object {
-        Some(object) if object.acl != "default" => &object.acl,
-        _ => &bucket.acl,
-    }
 }
 
 pub(crate) fn store_error(e: StoreError, ctx: &Context<'_>) -> OssError {
@@ -296,7 +288,7 @@ fn put(
         return Err(OssError::not_implemented("CopyObject"));
     }
     let existing = emulator.store.object(&bucket.name, &ctx.key);
-    authorize(ctx, &bucket.acl, Access::Write)?;
+    authorize_object(ctx, bucket, existing.as_ref(), Access::Write)?;
     if existing.is_some()
         && ctx
             .header("x-oss-forbid-overwrite")
@@ -334,7 +326,8 @@ fn append(
     bucket: &BucketMeta,
     body: &mut dyn Read,
 ) -> Outcome {
-    authorize(ctx, &bucket.acl, Access::Write)?;
+    let current = emulator.store.object(&bucket.name, &ctx.key);
+    authorize_object(ctx, bucket, current.as_ref(), Access::Write)?;
     let position: u64 = ctx
         .param("position")
         .and_then(|p| p.parse().ok())
@@ -345,7 +338,6 @@ fn append(
     let template = new_meta(ctx, &ctx.key, ObjectType::Appendable)?;
     // Checked before the body is read, so that a wrong position costs no upload; the store
     // checks again when it commits, where two appends at one position cannot both pass.
-    let current = emulator.store.object(&bucket.name, &ctx.key);
     crate::store::appended(current.as_ref(), position, &|current| {
         grown(current, &template, 0, 0, ctx.now)
     })
@@ -413,7 +405,7 @@ fn get(emulator: &Emulator, ctx: &Context<'_>, bucket: &BucketMeta) -> Outcome {
     // Metadata and bytes of one version: the answer's ETag, CRC and length are the body's.
     let stored = emulator.store.read_object(&bucket.name, &ctx.key);
     let meta = stored.as_ref().ok().map(|stored| &stored.meta);
-    authorize(ctx, effective_acl(bucket, meta), Access::Read)?;
+    authorize_object(ctx, bucket, meta, Access::Read)?;
     let stored = stored.map_err(|e| store_error(e, ctx))?;
     let object = &stored.meta;
     crate::common::check_conditions(ctx, "", &object.etag, object.last_modified)?;
@@ -529,11 +521,7 @@ fn parse_range(header: &str, size: u64, standard: bool) -> Ranged {
 
 fn meta(emulator: &Emulator, ctx: &Context<'_>, bucket: &BucketMeta) -> Outcome {
     let object = existing(emulator, ctx);
-    authorize(
-        ctx,
-        effective_acl(bucket, object.as_ref().ok()),
-        Access::Read,
-    )?;
+    authorize_object(ctx, bucket, object.as_ref().ok(), Access::Read)?;
     let object = object?;
     Ok(Response::new(200)
         .with_header("ETag", object.etag)
@@ -546,7 +534,8 @@ fn meta(emulator: &Emulator, ctx: &Context<'_>, bucket: &BucketMeta) -> Outcome 
 }
 
 fn delete(emulator: &Emulator, ctx: &Context<'_>, bucket: &BucketMeta) -> Outcome {
-    authorize(ctx, &bucket.acl, Access::Write)?;
+    let object = emulator.store.object(&bucket.name, &ctx.key);
+    authorize_object(ctx, bucket, object.as_ref(), Access::Write)?;
     emulator
         .store
         .delete_object(&bucket.name, &ctx.key)

@@ -775,3 +775,96 @@ fn bucket_documents_have_a_size_limit_and_a_digest() {
     let (head, body) = client.raw(put_cors(), cors);
     assert_eq!(code_of(&head, &body), None);
 }
+
+// ---------------------------------------------------------------------------------------------
+// An object's own ACL governs writes to it too
+
+impl Client {
+    /// `request` without a signature: status and error message.
+    fn anonymous(&self, request: Request, body: &[u8]) -> (u16, String) {
+        let signed = Signer::anonymous()
+            .sign(request, &self.endpoint, NOW)
+            .unwrap();
+        let (head, body) = self.emulator.send(&signed, body, NOW);
+        let text = String::from_utf8_lossy(&body);
+        let message = text
+            .split("<Message>")
+            .nth(1)
+            .and_then(|m| m.split("</Message>").next());
+        (head.status, message.unwrap_or("").to_string())
+    }
+}
+
+#[test]
+fn writes_follow_the_object_acl() {
+    use oss_core::Method::{Delete, Get, Post, Put};
+    use oss_core::ops::bucket::PutBucketAcl;
+    use oss_core::ops::object::PutObjectAcl;
+    let client = Client::with_bucket(Emulator::default());
+    let object = |method, key: &str| Request::object(method, BUCKET, key).unwrap();
+    let append = |key: &str, position: &str| {
+        object(Post, key)
+            .with_query("append", None)
+            .with_query("position", Some(position))
+    };
+    let bucket_acl = "You have no right to access this object because of bucket acl.";
+    let object_acl = "You have no right to access this object because of object acl.";
+
+    // A private bucket: its public-read-write objects can be written by anyone.
+    client.put("open", b"x");
+    client
+        .run(&PutObjectAcl::new(BUCKET, "open", "public-read-write"), b"")
+        .unwrap();
+    client
+        .run(&AppendObject::new(BUCKET, "log", 0, None), b"x")
+        .unwrap();
+    client
+        .run(&PutObjectAcl::new(BUCKET, "log", "public-read-write"), b"")
+        .unwrap();
+    assert_eq!(client.anonymous(object(Get, "open"), b"").0, 200);
+    assert_eq!(client.anonymous(append("log", "1"), b"y").0, 200);
+    assert_eq!(client.get("log").unwrap(), b"xy");
+    assert_eq!(client.anonymous(object(Put, "open"), b"anyone").0, 200);
+    // The new version has no ACL of its own: the bucket's is in force again.
+    assert_eq!(
+        client.anonymous(object(Get, "open"), b""),
+        (403, bucket_acl.to_string())
+    );
+    client
+        .run(&PutObjectAcl::new(BUCKET, "open", "public-read-write"), b"")
+        .unwrap();
+    assert_eq!(client.anonymous(object(Delete, "open"), b"").0, 204);
+    // The others, and new keys, follow the bucket.
+    client.put("closed", b"x");
+    for request in [
+        object(Put, "closed"),
+        object(Put, "new"),
+        object(Delete, "closed"),
+    ] {
+        assert_eq!(
+            client.anonymous(request, b"z"),
+            (403, bucket_acl.to_string())
+        );
+    }
+
+    // A public-read-write bucket: its private objects are the owner's alone.
+    client
+        .run(&PutBucketAcl::new(BUCKET, "public-read-write"), b"")
+        .unwrap();
+    client
+        .run(&PutObjectAcl::new(BUCKET, "closed", "private"), b"")
+        .unwrap();
+    for request in [
+        object(Put, "closed"),
+        object(Get, "closed"),
+        object(Delete, "closed"),
+    ] {
+        assert_eq!(
+            client.anonymous(request, b"z"),
+            (403, object_acl.to_string())
+        );
+    }
+    assert_eq!(client.anonymous(append("log", "2"), b"z").0, 200);
+    assert_eq!(client.anonymous(object(Put, "new"), b"z").0, 200);
+    assert_eq!(client.get("closed").unwrap(), b"x");
+}
