@@ -120,6 +120,10 @@ pub(crate) fn handle(emulator: &Emulator, ctx: &Context<'_>, body: &mut dyn Read
             oss_core::xml::push_text_element(&mut xml, "LocationConstraint", &bucket.location);
             Ok(Response::xml(200, xml))
         }
+        // ListObjectsV2 pages with continuation tokens; answering it as V1 would mislead.
+        Method::Get if ctx.has("list-type") => {
+            Err(OssError::not_implemented("ListObjectsV2 (list-type=2)"))
+        }
         Method::Get => {
             authorize(ctx, &bucket.acl, Access::Read)?;
             crate::listing::list_objects(emulator, ctx, &bucket)

@@ -868,3 +868,44 @@ fn writes_follow_the_object_acl() {
     assert_eq!(client.anonymous(object(Put, "new"), b"z").0, 200);
     assert_eq!(client.get("closed").unwrap(), b"x");
 }
+
+// ---------------------------------------------------------------------------------------------
+// What the emulator does not do yet is refused plainly
+
+#[test]
+fn list_objects_v2_and_v4_signatures_are_not_implemented() {
+    let client = Client::with_bucket(Emulator::default());
+    client.put("k", b"x");
+    let list_v2 = Request::bucket(oss_core::Method::Get, BUCKET)
+        .unwrap()
+        .with_query("list-type", Some("2"));
+    let (head, body) = client.raw(list_v2, b"");
+    assert_eq!(code_of(&head, &body).as_deref(), Some("NotImplemented"));
+
+    let v4 = oss_emulator::http::Request::new("GET", &format!("/{BUCKET}/k"))
+        .with_header("Host", "127.0.0.1:9000")
+        .with_header("x-oss-date", "20231114T221320Z")
+        .with_header("x-oss-content-sha256", "UNSIGNED-PAYLOAD")
+        .with_header(
+            "Authorization",
+            "OSS4-HMAC-SHA256 Credential=LTAI5tEmulatorTestKeyId/20231114/cn-hangzhou/oss/aliyun_v4_request,Signature=0123",
+        );
+    let presigned_v4 = oss_emulator::http::Request::new(
+        "GET",
+        &format!("/{BUCKET}/k?x-oss-signature-version=OSS4-HMAC-SHA256&x-oss-credential=id%2F20231114%2Fcn-hangzhou%2Foss%2Faliyun_v4_request&x-oss-date=20231114T221320Z&x-oss-expires=60&x-oss-signature=0123"),
+    )
+    .with_header("Host", "127.0.0.1:9000");
+    for request in [v4, presigned_v4] {
+        let (head, body) = client.emulator.send_request(&request, b"", NOW);
+        assert_eq!(
+            code_of(&head, &body).as_deref(),
+            Some("NotImplemented"),
+            "{request:?}"
+        );
+        assert!(
+            String::from_utf8_lossy(&body).contains("Signature version 4"),
+            "{}",
+            String::from_utf8_lossy(&body)
+        );
+    }
+}
