@@ -6,11 +6,11 @@ use std::io::Read;
 
 use oss_core::request::Method;
 
+use crate::body::read_document;
+use crate::common::{method_not_allowed, store_error};
 use crate::error::OssError;
 use crate::handler::{Access, Context, Emulator, Outcome, authorize};
 use crate::http::Response;
-use crate::multipart::read_document;
-use crate::object::store_error;
 use crate::store::BucketMeta;
 
 /// The largest CreateBucketConfiguration taken (it names a storage class and a redundancy).
@@ -24,11 +24,7 @@ pub(crate) const OWNER_ID: &str = "1047205513514293";
 pub(crate) fn service(emulator: &Emulator, ctx: &Context<'_>) -> Outcome {
     match ctx.method {
         Method::Get => crate::listing::list_buckets(emulator, ctx),
-        _ => Err(OssError::new(
-            405,
-            "MethodNotAllowed",
-            "The specified method is not allowed against this resource.",
-        )),
+        _ => Err(method_not_allowed()),
     }
 }
 
@@ -136,11 +132,7 @@ pub(crate) fn handle(emulator: &Emulator, ctx: &Context<'_>, body: &mut dyn Read
                 .map_err(|e| store_error(e, ctx))?;
             Ok(Response::new(204))
         }
-        _ => Err(OssError::new(
-            405,
-            "MethodNotAllowed",
-            "The specified method is not allowed against this resource.",
-        )),
+        _ => Err(method_not_allowed()),
     }
 }
 
@@ -230,11 +222,7 @@ fn config(
             };
         }
         _ => {
-            return Err(OssError::new(
-                405,
-                "MethodNotAllowed",
-                "The specified method is not allowed against this resource.",
-            ));
+            return Err(method_not_allowed());
         }
     }
     emulator

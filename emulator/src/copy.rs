@@ -5,7 +5,7 @@
 use std::io::{self, Read};
 
 use md5::{Digest as _, Md5};
-use oss_core::crc64::{self, Crc64};
+use oss_core::crc64;
 use oss_core::encoding::{STRICT, push_encoded};
 use oss_core::ops::copy::{COPY_SOURCE, METADATA_DIRECTIVE};
 use oss_core::ops::symlink::SYMLINK_TARGET;
@@ -13,17 +13,17 @@ use oss_core::request::Method;
 use oss_core::xml::push_text_element;
 
 use crate::auth::iso;
-use crate::common::check_conditions;
+use crate::body::{HashingReader, quoted_md5, read_document};
+use crate::common::{
+    RESPONSE_OVERRIDES, check_conditions, file_already_exists, forbids_overwrite, is_object_header,
+    method_not_allowed, push_name, requested_object_acl, store_error, url_encoding,
+};
 use crate::error::OssError;
 use crate::handler::{
     Access, Context, Emulator, Outcome, authorize, authorize_object, percent_decode,
 };
 use crate::http::Response;
-use crate::multipart::{
-    file_already_exists, forbids_overwrite, method_not_allowed, push_name, read_document,
-    url_encoding,
-};
-use crate::object::{hex_upper, new_meta, store_error};
+use crate::object::new_meta;
 use crate::store::{
     BucketMeta, ObjectMeta, ObjectType, PartMeta, StoreError, StoredObject, UploadMeta,
 };
@@ -39,27 +39,6 @@ const MAX_DELETE_OBJECTS: usize = oss_core::ops::delete_objects::MAX_DELETE_OBJE
 const MAX_DELETE_DOCUMENT: u64 = 8 << 20;
 /// Keys are 1 to 1023 bytes.
 const MAX_KEY_LEN: usize = 1023;
-
-/// The headers an object keeps from its upload (object.rs keeps the same), and `x-oss-meta-*`:
-/// what a symlink shows of its own when it is read through.
-const OWN_HEADERS: &[&str] = &[
-    "content-type",
-    "cache-control",
-    "content-disposition",
-    "content-encoding",
-    "expires",
-    "content-language",
-];
-
-/// The `response-*` query parameters a GET may override headers with.
-const RESPONSE_OVERRIDES: &[(&str, &str)] = &[
-    ("response-content-type", "Content-Type"),
-    ("response-content-language", "Content-Language"),
-    ("response-expires", "Expires"),
-    ("response-cache-control", "Cache-Control"),
-    ("response-content-disposition", "Content-Disposition"),
-    ("response-content-encoding", "Content-Encoding"),
-];
 
 /// The object-level requests that are this module's; None: not one of them.
 pub(crate) fn handle_object(
@@ -102,11 +81,6 @@ pub(crate) fn handle_bucket(
         Method::Post => delete_objects(emulator, ctx, bucket, body),
         _ => Err(method_not_allowed()),
     })
-}
-
-/// `"HEX-MD5"` of `digest`, as OSS writes ETags of simple uploads.
-fn quoted_etag(digest: &[u8]) -> String {
-    format!("\"{}\"", hex_upper(digest))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -193,48 +167,6 @@ fn damaged(key: &str) -> OssError {
     )
 }
 
-/// `x-oss-object-acl`, checked; None when absent.
-fn requested_acl(ctx: &Context<'_>) -> Result<Option<String>, OssError> {
-    match ctx.header("x-oss-object-acl") {
-        None => Ok(None),
-        Some(acl) if oss_core::ops::object::OBJECT_ACLS.contains(&acl) => Ok(Some(acl.to_string())),
-        Some(acl) => Err(
-            OssError::invalid_argument("no such object access control exists")
-                .field("ArgumentName", "x-oss-object-acl")
-                .field("ArgumentValue", acl),
-        ),
-    }
-}
-
-/// Counts and hashes (MD5, CRC-64) what passes through: data copied inside the store.
-struct DigestReader<R> {
-    inner: R,
-    md5: Md5,
-    crc: Crc64,
-    size: u64,
-}
-
-impl<R: Read> DigestReader<R> {
-    fn new(inner: R) -> DigestReader<R> {
-        DigestReader {
-            inner,
-            md5: Md5::new(),
-            crc: Crc64::new(),
-            size: 0,
-        }
-    }
-}
-
-impl<R: Read> Read for DigestReader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.md5.update(&buf[..n]);
-        self.crc.update(&buf[..n]);
-        self.size += n as u64;
-        Ok(n)
-    }
-}
-
 /// `<name><ETag>…</ETag><LastModified>…</LastModified></name>`: what copies answer.
 fn copy_result(name: &str, etag: &str, last_modified: i64) -> String {
     let mut xml = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<{name}>");
@@ -268,7 +200,7 @@ fn copy_object(emulator: &Emulator, ctx: &Context<'_>, bucket: &BucketMeta) -> O
     if overwrites && forbids_overwrite(ctx) {
         return Err(file_already_exists());
     }
-    let acl = requested_acl(ctx)?;
+    let acl = requested_object_acl(ctx)?.map(str::to_string);
     let storage_class = ctx.header("x-oss-storage-class").map(str::to_string);
 
     // The data, its ETag and CRC are the source's; the metadata is the source's (COPY) or
@@ -303,7 +235,7 @@ fn copy_object(emulator: &Emulator, ctx: &Context<'_>, bucket: &BucketMeta) -> O
             .update_object(&bucket.name, meta.clone())
             .map_err(|e| store_error(e, ctx))?;
     } else {
-        let mut reader = DigestReader::new(data);
+        let mut reader = HashingReader::new(data);
         let staged = emulator
             .store
             .stage(&bucket.name, &mut reader)
@@ -371,7 +303,7 @@ pub(crate) fn upload_part_copy(
     let data = src
         .range(range)
         .map_err(|e| store_error(StoreError::Io(e), ctx))?;
-    let mut reader = DigestReader::new(data);
+    let mut reader = HashingReader::new(data);
     let staged = emulator
         .store
         .stage(&bucket.name, &mut reader)
@@ -382,7 +314,7 @@ pub(crate) fn upload_part_copy(
     let part = PartMeta {
         part_number: number,
         size: reader.size,
-        etag: quoted_etag(&reader.md5.clone().finalize()),
+        etag: reader.etag(),
         crc64: reader.crc.value(),
         last_modified: ctx.now,
     };
@@ -425,7 +357,7 @@ fn put_symlink(emulator: &Emulator, ctx: &Context<'_>, bucket: &BucketMeta) -> O
     let mut meta = new_meta(ctx, &ctx.key, ObjectType::Symlink)?;
     let data = target.as_bytes();
     meta.size = data.len() as u64;
-    meta.etag = quoted_etag(&Md5::digest(data));
+    meta.etag = quoted_md5(&Md5::digest(data));
     meta.crc64 = crc64::checksum(data);
     meta.symlink_target = Some(target.clone());
     let staged = emulator
@@ -468,11 +400,6 @@ fn get_symlink(emulator: &Emulator, ctx: &Context<'_>, bucket: &BucketMeta) -> O
         oss_core::dates::http_date(object.last_modified).unwrap_or_default(),
     );
     Ok(response)
-}
-
-fn is_own_header(name: &str) -> bool {
-    let name = name.to_ascii_lowercase();
-    OWN_HEADERS.contains(&name.as_str()) || name.starts_with("x-oss-meta-")
 }
 
 /// GET or HEAD of a symlink: the target's data, answered as OSS answers it. Content-Length,
@@ -535,7 +462,7 @@ fn follow_symlink(
         now: ctx.now,
     };
     let mut response = crate::object::handle(emulator, &target_ctx, &mut io::empty())?;
-    response.headers.retain(|(name, _)| !is_own_header(name));
+    response.headers.retain(|(name, _)| !is_object_header(name));
     for (name, value) in &link.headers {
         response.set_header(name, value.clone());
     }

@@ -168,13 +168,8 @@ impl Emulator {
     }
 
     fn route(&self, request: &Request, body: &mut dyn Read, now: i64) -> Outcome {
-        let method = Method::parse(&request.method.to_ascii_uppercase()).map_err(|_| {
-            OssError::new(
-                405,
-                "MethodNotAllowed",
-                "The specified method is not allowed against this resource.",
-            )
-        })?;
+        let method = Method::parse(&request.method.to_ascii_uppercase())
+            .map_err(|_| crate::common::method_not_allowed())?;
         let (path, raw_query) = request
             .target
             .split_once('?')

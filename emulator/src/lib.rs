@@ -7,6 +7,7 @@
 //! `x-oss-hash-crc64ecma`) and OSS's error documents.
 
 mod auth;
+mod body;
 mod bucket;
 mod common;
 mod copy;

@@ -1,34 +1,18 @@
 //! ListBuckets and ListObjects (GetBucket), with OSS's paging: prefix, delimiter (common
 //! prefixes count against max-keys), marker, NextMarker, and `encoding-type=url`.
 
-use oss_core::encoding::{STRICT, push_encoded};
 use oss_core::xml::push_text_element;
 
 use crate::auth::iso;
 use crate::bucket::OWNER_ID;
+use crate::common::{page_size, push_name, store_error, url_encoding};
 use crate::error::OssError;
 use crate::handler::{Context, Emulator, Outcome};
 use crate::http::Response;
-use crate::object::store_error;
 use crate::store::BucketMeta;
 
-/// `max-keys`: 1..=1000, default 100.
-fn max_keys(ctx: &Context<'_>) -> Result<usize, OssError> {
-    match ctx.param("max-keys") {
-        None | Some("") => Ok(100),
-        Some(text) => text
-            .parse::<usize>()
-            .ok()
-            .filter(|n| (1..=1000).contains(n))
-            .ok_or_else(|| {
-                OssError::invalid_argument(
-                    "Argument max-keys must be an integer between 1 and 1000.",
-                )
-                .field("ArgumentName", "max-keys")
-                .field("ArgumentValue", text)
-            }),
-    }
-}
+/// `max-keys` when the request gives none.
+const DEFAULT_MAX_KEYS: usize = 100;
 
 pub(crate) fn list_buckets(emulator: &Emulator, ctx: &Context<'_>) -> Outcome {
     if ctx.caller == crate::auth::Caller::Anonymous {
@@ -38,7 +22,7 @@ pub(crate) fn list_buckets(emulator: &Emulator, ctx: &Context<'_>) -> Outcome {
     }
     let prefix = ctx.param("prefix").unwrap_or("");
     let marker = ctx.param("marker").unwrap_or("");
-    let limit = max_keys(ctx)?;
+    let limit = page_size(ctx, "max-keys", DEFAULT_MAX_KEYS)?;
     let mut buckets: Vec<BucketMeta> = emulator
         .store
         .buckets()
@@ -109,16 +93,8 @@ pub(crate) fn list_objects(emulator: &Emulator, ctx: &Context<'_>, bucket: &Buck
     let prefix = ctx.param("prefix").unwrap_or("");
     let delimiter = ctx.param("delimiter").unwrap_or("");
     let marker = ctx.param("marker").unwrap_or("");
-    let limit = max_keys(ctx)?;
-    let url = match ctx.param("encoding-type") {
-        None | Some("") => false,
-        Some("url") => true,
-        Some(other) => {
-            return Err(OssError::invalid_argument("The encoding type is invalid.")
-                .field("ArgumentName", "encoding-type")
-                .field("ArgumentValue", other));
-        }
-    };
+    let limit = page_size(ctx, "max-keys", DEFAULT_MAX_KEYS)?;
+    let url = url_encoding(ctx)?;
 
     let mut entries: Vec<Entry> = Vec::new();
     let mut truncated = false;
@@ -158,15 +134,7 @@ pub(crate) fn list_objects(emulator: &Emulator, ctx: &Context<'_>, bucket: &Buck
     }
 
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListBucketResult>");
-    let text = |xml: &mut String, name: &str, value: &str| {
-        if url {
-            let mut encoded = String::new();
-            push_encoded(&mut encoded, value, STRICT);
-            push_text_element(xml, name, &encoded);
-        } else {
-            push_text_element(xml, name, value);
-        }
-    };
+    let text = |xml: &mut String, name: &str, value: &str| push_name(xml, name, value, url);
     push_text_element(&mut xml, "Name", &bucket.name);
     text(&mut xml, "Prefix", prefix);
     text(&mut xml, "Marker", marker);

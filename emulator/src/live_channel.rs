@@ -13,17 +13,16 @@
 use std::io::Read;
 
 use md5::{Digest as _, Md5};
-use oss_core::ops::live_channel::{
-    LiveChannelConfiguration, LiveChannelTarget, MAX_LIST_KEYS, MAX_VOD_SPAN,
-};
+use oss_core::ops::live_channel::{LiveChannelConfiguration, LiveChannelTarget, MAX_VOD_SPAN};
 use oss_core::request::Method;
 use oss_core::xml::push_text_element;
 
 use crate::auth::iso;
+use crate::body::{quoted_md5, read_document};
+use crate::common::{method_not_allowed, page_size, store_error};
 use crate::error::OssError;
 use crate::handler::{Access, Context, Emulator, Outcome, authorize};
 use crate::http::{Response, ResponseBody};
-use crate::object::store_error;
 use crate::store::{BucketMeta, ObjectMeta, ObjectType};
 
 /// Object-level sub-resources this module answers. `comp`, `status`, `startTime` and `endTime`
@@ -80,14 +79,6 @@ pub(crate) fn handle_bucket(
         Method::Get => list(ctx, bucket),
         _ => Err(method_not_allowed()),
     })
-}
-
-fn method_not_allowed() -> OssError {
-    OssError::new(
-        405,
-        "MethodNotAllowed",
-        "The specified method is not allowed against this resource.",
-    )
 }
 
 fn no_such_live_channel() -> OssError {
@@ -167,15 +158,7 @@ fn put(
     name: &str,
     body: &mut dyn Read,
 ) -> Outcome {
-    let mut document = Vec::new();
-    body.take(MAX_CONFIGURATION_LEN + 1)
-        .read_to_end(&mut document)
-        .map_err(|e| OssError::new(400, "IncompleteBody", e.to_string()))?;
-    if document.len() as u64 > MAX_CONFIGURATION_LEN {
-        return Err(OssError::invalid_argument(
-            "The live channel configuration is too large.",
-        ));
-    }
+    let document = read_document(ctx, body, MAX_CONFIGURATION_LEN)?;
     let channel = Channel {
         configuration: read_configuration(&document)?,
         last_modified: ctx.now,
@@ -211,20 +194,7 @@ fn list(ctx: &Context<'_>, bucket: &BucketMeta) -> Outcome {
     authorize(ctx, &bucket.acl, Access::Owner)?;
     let prefix = ctx.param("prefix").unwrap_or("");
     let marker = ctx.param("marker").unwrap_or("");
-    let max_keys = match ctx.param("max-keys") {
-        None | Some("") => 100,
-        Some(text) => text
-            .parse::<u32>()
-            .ok()
-            .filter(|n| (1..=MAX_LIST_KEYS).contains(n))
-            .ok_or_else(|| {
-                OssError::invalid_argument(
-                    "Argument max-keys must be an integer between 1 and 1000.",
-                )
-                .field("ArgumentName", "max-keys")
-                .field("ArgumentValue", text)
-            })?,
-    };
+    let max_keys = page_size(ctx, "max-keys", 100)?;
     // Configuration names share the prefix `live/`, so their order is the channels' order.
     let mut names = bucket
         .configs
@@ -238,7 +208,7 @@ fn list(ctx: &Context<'_>, bucket: &BucketMeta) -> Outcome {
     push_text_element(&mut xml, "MaxKeys", &max_keys.to_string());
     let mut channels = String::new();
     let mut last = None;
-    for name in names.by_ref().take(max_keys as usize) {
+    for name in names.by_ref().take(max_keys) {
         let channel = Channel::load(bucket, name)?;
         channels.push_str("<LiveChannel>");
         push_text_element(&mut channels, "Name", name);
@@ -287,7 +257,7 @@ fn vod_request(emulator: &Emulator, ctx: &Context<'_>, bucket: &BucketMeta) -> O
             vod_range(ctx)?;
             let channel = Channel::load(bucket, name)?;
             let m3u8 = empty_playlist(&channel.configuration).into_bytes();
-            let etag = format!("\"{}\"", crate::object::hex_upper(&Md5::digest(&m3u8)));
+            let etag = quoted_md5(&Md5::digest(&m3u8));
             let meta = ObjectMeta {
                 key: ctx.key.clone(),
                 size: m3u8.len() as u64,

@@ -2,22 +2,27 @@
 //! CompleteMultipartUpload, AbortMultipartUpload, ListParts (object level) and
 //! ListMultipartUploads (bucket level).
 //!
-//! Parts stream through [`HashingReader`] into the store, like simple uploads; completing an
+//! Parts stream through [`crate::body::HashingReader`] into the store, like simple uploads; completing an
 //! upload never reads part data here: the object's ETag follows from the parts' MD5s and its
 //! CRC-64 from the parts' CRCs ([`oss_core::crc64::combine`]), as OSS computes them.
 
 use std::io::Read;
 
 use md5::{Digest as _, Md5};
-use oss_core::encoding::{STRICT, push_encoded};
+use oss_core::encoding::push_encoded;
 use oss_core::request::Method;
 use oss_core::xml::{push_bool_element, push_number_element, push_text_element};
 
 use crate::auth::iso;
+use crate::body::{HashingReader, hex_upper, read_document};
+use crate::common::{
+    file_already_exists, forbids_overwrite, method_not_allowed, page_size, push_name, store_error,
+    url_encoding,
+};
 use crate::error::OssError;
 use crate::handler::{Access, Context, Emulator, Outcome, authorize};
 use crate::http::Response;
-use crate::object::{HashingReader, hex_upper, new_meta, store_error};
+use crate::object::new_meta;
 use crate::store::{BucketMeta, ObjectType, PartMeta, StoreError, UploadMeta};
 
 /// Object-level sub-resources this module answers.
@@ -74,28 +79,6 @@ pub(crate) fn handle_bucket(
     })
 }
 
-pub(crate) fn method_not_allowed() -> OssError {
-    OssError::new(
-        405,
-        "MethodNotAllowed",
-        "The specified method is not allowed against this resource.",
-    )
-}
-
-/// `x-oss-forbid-overwrite: true`.
-pub(crate) fn forbids_overwrite(ctx: &Context<'_>) -> bool {
-    ctx.header("x-oss-forbid-overwrite")
-        .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
-}
-
-pub(crate) fn file_already_exists() -> OssError {
-    OssError::new(
-        409,
-        "FileAlreadyExists",
-        "The object you specified already exists and can not be overwritten.",
-    )
-}
-
 fn no_such_upload(upload_id: &str) -> OssError {
     OssError::new(
         404,
@@ -103,63 +86,6 @@ fn no_such_upload(upload_id: &str) -> OssError {
         "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.",
     )
     .field("UploadId", upload_id)
-}
-
-/// `encoding-type`: absent, or `url` (keys, prefixes and markers of the answer are
-/// percent-encoded); anything else is refused.
-pub(crate) fn url_encoding(ctx: &Context<'_>) -> Result<bool, OssError> {
-    match ctx.param("encoding-type") {
-        None | Some("") => Ok(false),
-        Some("url") => Ok(true),
-        Some(other) => Err(OssError::invalid_argument("The encoding type is invalid.")
-            .field("ArgumentName", "encoding-type")
-            .field("ArgumentValue", other)),
-    }
-}
-
-/// Appends `<name>text</name>`, the text percent-encoded when `url` (as oss2's `quote`).
-pub(crate) fn push_name(xml: &mut String, name: &str, text: &str, url: bool) {
-    if url {
-        let mut encoded = String::with_capacity(text.len() * 3);
-        push_encoded(&mut encoded, text, STRICT);
-        push_text_element(xml, name, &encoded);
-    } else {
-        push_text_element(xml, name, text);
-    }
-}
-
-/// Reads a small XML request body whole (CompleteMultipartUpload, DeleteMultipleObjects),
-/// checking Content-MD5 and Content-Length as uploads are checked; a body over `limit` bytes
-/// is refused.
-pub(crate) fn read_document(
-    ctx: &Context<'_>,
-    body: &mut dyn Read,
-    limit: u64,
-) -> Result<Vec<u8>, OssError> {
-    let too_large = || {
-        OssError::new(
-            400,
-            "EntityTooLarge",
-            "Your proposed upload exceeds the maximum allowed size.",
-        )
-        .field("MaxSizeAllowed", limit.to_string())
-    };
-    if ctx
-        .header("content-length")
-        .and_then(|l| l.trim().parse::<u64>().ok())
-        .is_some_and(|l| l > limit)
-    {
-        return Err(too_large());
-    }
-    let mut limited = body.take(limit + 1);
-    let mut reader = HashingReader::new(&mut limited, ctx);
-    let mut document = Vec::new();
-    let read = reader.read_to_end(&mut document);
-    if document.len() as u64 > limit {
-        return Err(too_large());
-    }
-    read.map_err(|e| store_error(StoreError::Io(e), ctx))?;
-    Ok(document)
 }
 
 /// The upload `uploadId` names, which must be one of this object's.
@@ -262,7 +188,7 @@ fn upload_part(
     if ctx.header(oss_core::ops::copy::COPY_SOURCE).is_some() {
         return crate::copy::upload_part_copy(emulator, ctx, bucket, &upload, number);
     }
-    let mut reader = HashingReader::new(body, ctx);
+    let mut reader = HashingReader::checked(body, ctx);
     let staged = emulator
         .store
         .stage(&bucket.name, &mut reader)
@@ -482,28 +408,10 @@ fn abort(emulator: &Emulator, ctx: &Context<'_>, bucket: &BucketMeta) -> Outcome
 // ---------------------------------------------------------------------------------------------
 // ListParts
 
-/// A page size parameter (`max-parts`, `max-uploads`): 1..=1000, default 1000.
-fn page_size(ctx: &Context<'_>, name: &'static str) -> Result<usize, OssError> {
-    match ctx.param(name) {
-        None | Some("") => Ok(MAX_PAGE),
-        Some(text) => text
-            .parse::<usize>()
-            .ok()
-            .filter(|n| (1..=MAX_PAGE).contains(n))
-            .ok_or_else(|| {
-                OssError::invalid_argument(format!(
-                    "Argument {name} must be an integer between 1 and 1000."
-                ))
-                .field("ArgumentName", name)
-                .field("ArgumentValue", text)
-            }),
-    }
-}
-
 fn list_parts(emulator: &Emulator, ctx: &Context<'_>, bucket: &BucketMeta) -> Outcome {
     authorize(ctx, &bucket.acl, Access::Read)?;
     let url = url_encoding(ctx)?;
-    let limit = page_size(ctx, "max-parts")?;
+    let limit = page_size(ctx, "max-parts", MAX_PAGE)?;
     let marker_text = ctx.param("part-number-marker").unwrap_or("");
     let marker: u32 = if marker_text.is_empty() {
         0
@@ -565,7 +473,7 @@ enum Entry<'a> {
 fn list_uploads(emulator: &Emulator, ctx: &Context<'_>, bucket: &BucketMeta) -> Outcome {
     authorize(ctx, &bucket.acl, Access::Read)?;
     let url = url_encoding(ctx)?;
-    let limit = page_size(ctx, "max-uploads")?;
+    let limit = page_size(ctx, "max-uploads", MAX_PAGE)?;
     let prefix = ctx.param("prefix").unwrap_or("");
     let delimiter = ctx.param("delimiter").unwrap_or("");
     let key_marker = ctx.param("key-marker").unwrap_or("");

@@ -2,13 +2,16 @@
 //! AppendObject, Put/GetObjectACL. Data streams through a hashing reader into the store, so an
 //! upload of any size needs no buffer of its size here.
 
-use std::io::{self, Read};
+use std::io::Read;
 
-use base64::Engine as _;
-use md5::{Digest as _, Md5};
-use oss_core::crc64::{self, Crc64};
+use oss_core::crc64;
 use oss_core::request::Method;
 
+use crate::body::HashingReader;
+use crate::common::{
+    RESPONSE_OVERRIDES, file_already_exists, forbids_overwrite, invalid_object_acl,
+    is_object_header, method_not_allowed, requested_object_acl, store_error,
+};
 use crate::error::OssError;
 use crate::handler::{Access, Context, Emulator, Outcome, authorize, authorize_object};
 use crate::http::{Response, ResponseBody};
@@ -21,12 +24,6 @@ const HANDLED: &[&str] = &[
     "position",
     "objectMeta",
     "versionId",
-    "response-content-type",
-    "response-content-language",
-    "response-expires",
-    "response-cache-control",
-    "response-content-disposition",
-    "response-content-encoding",
     "x-oss-traffic-limit",
 ];
 
@@ -34,6 +31,7 @@ pub(crate) fn handle(emulator: &Emulator, ctx: &Context<'_>, body: &mut dyn Read
     let bucket = emulator.existing_bucket(ctx)?;
     crate::handler::refuse_unknown_subresources(ctx, |n| {
         HANDLED.contains(&n)
+            || RESPONSE_OVERRIDES.iter().any(|(param, _)| *param == n)
             || crate::multipart::OBJECT_SUBRESOURCES.contains(&n)
             || crate::copy::OBJECT_SUBRESOURCES.contains(&n)
             || crate::live_channel::OBJECT_SUBRESOURCES.contains(&n)
@@ -56,11 +54,7 @@ pub(crate) fn handle(emulator: &Emulator, ctx: &Context<'_>, body: &mut dyn Read
         Method::Head if ctx.has("objectMeta") => meta(emulator, ctx, &bucket),
         Method::Get | Method::Head => get(emulator, ctx, &bucket),
         Method::Delete => delete(emulator, ctx, &bucket),
-        _ => Err(OssError::new(
-            405,
-            "MethodNotAllowed",
-            "The specified method is not allowed against this resource.",
-        )),
+        _ => Err(method_not_allowed()),
     }
 }
 
@@ -72,189 +66,18 @@ fn existing(emulator: &Emulator, ctx: &Context<'_>) -> Result<ObjectMeta, OssErr
         .ok_or_else(|| OssError::no_such_key(&ctx.key))
 }
 
-pub(crate) fn store_error(e: StoreError, ctx: &Context<'_>) -> OssError {
-    match e {
-        StoreError::NoSuchBucket => OssError::no_such_bucket(ctx.bucket_name()),
-        StoreError::NoSuchKey => OssError::no_such_key(&ctx.key),
-        StoreError::BucketNotEmpty => OssError::new(
-            409,
-            "BucketNotEmpty",
-            "The bucket you tried to delete is not empty.",
-        )
-        .field("BucketName", ctx.bucket_name()),
-        StoreError::NoSuchUpload => OssError::new(
-            404,
-            "NoSuchUpload",
-            "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.",
-        ),
-        StoreError::PositionNotEqualToLength { length } => OssError::new(
-            409,
-            "PositionNotEqualToLength",
-            "Position is not equal to file length",
-        )
-        .header("x-oss-next-append-position", length.to_string()),
-        StoreError::ObjectNotAppendable => {
-            OssError::new(409, "ObjectNotAppendable", "The object is not appendable")
-        }
-        StoreError::Io(e) => match e
-            .get_ref()
-            .and_then(|inner| inner.downcast_ref::<BodyProblem>())
-        {
-            Some(problem) => problem.to_error(),
-            None => OssError::new(
-                500,
-                "InternalError",
-                format!("We encountered an internal error: {e}"),
-            ),
-        },
-    }
-}
-
-/// Why an upload's body was refused, found once it has been read (before anything is kept).
-#[derive(Debug, Clone)]
-pub(crate) enum BodyProblem {
-    /// Content-MD5 does not match what arrived.
-    Digest { expected: String, actual: String },
-    /// Fewer or more bytes than Content-Length.
-    Length { declared: u64, received: u64 },
-}
-
-impl std::fmt::Display for BodyProblem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{self:?}")
-    }
-}
-
-impl std::error::Error for BodyProblem {}
-
-impl BodyProblem {
-    fn to_error(&self) -> OssError {
-        match self {
-            BodyProblem::Digest { expected, actual } => OssError::new(
-                400,
-                "InvalidDigest",
-                "The Content-MD5 you specified is not valid.",
-            )
-            .field("ExpectedContentMD5", expected.clone())
-            .field("CalculatedContentMD5", actual.clone()),
-            BodyProblem::Length { declared, received } => OssError::new(
-                400,
-                "IncompleteBody",
-                format!(
-                    "You did not provide the number of bytes specified by the Content-Length HTTP header: {declared} declared, {received} received."
-                ),
-            ),
-        }
-    }
-}
-
-/// Hashes (MD5, CRC-64) and counts the body as the store reads it, and at the end refuses it
-/// if it does not match Content-MD5 or Content-Length: the store then keeps nothing.
-pub(crate) struct HashingReader<'a> {
-    inner: &'a mut dyn Read,
-    md5: Md5,
-    pub crc: Crc64,
-    pub size: u64,
-    expected_md5: Option<String>,
-    expected_length: Option<u64>,
-}
-
-impl<'a> HashingReader<'a> {
-    pub fn new(inner: &'a mut dyn Read, ctx: &Context<'_>) -> HashingReader<'a> {
-        HashingReader {
-            inner,
-            md5: Md5::new(),
-            crc: Crc64::new(),
-            size: 0,
-            expected_md5: ctx.header("content-md5").map(str::to_string),
-            expected_length: ctx
-                .header("content-length")
-                .and_then(|l| l.trim().parse().ok()),
-        }
-    }
-
-    /// `"HEX-MD5"`, as OSS writes ETags of simple uploads.
-    pub fn etag(&self) -> String {
-        format!("\"{}\"", hex_upper(&self.md5.clone().finalize()))
-    }
-
-    fn check(&self) -> Result<(), BodyProblem> {
-        if let Some(declared) = self.expected_length {
-            if declared != self.size {
-                return Err(BodyProblem::Length {
-                    declared,
-                    received: self.size,
-                });
-            }
-        }
-        if let Some(expected) = &self.expected_md5 {
-            let actual =
-                base64::engine::general_purpose::STANDARD.encode(self.md5.clone().finalize());
-            if *expected != actual {
-                return Err(BodyProblem::Digest {
-                    expected: expected.clone(),
-                    actual,
-                });
-            }
-        }
-        Ok(())
-    }
-}
-
-impl Read for HashingReader<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        if n == 0 {
-            self.check()
-                .map_err(|problem| io::Error::new(io::ErrorKind::InvalidData, problem))?;
-        } else {
-            self.md5.update(&buf[..n]);
-            self.crc.update(&buf[..n]);
-            self.size += n as u64;
-        }
-        Ok(n)
-    }
-}
-
-pub(crate) fn hex_upper(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02X}")).collect()
-}
-
-/// The headers an object keeps from its upload.
-const KEPT_HEADERS: &[&str] = &[
-    "content-type",
-    "cache-control",
-    "content-disposition",
-    "content-encoding",
-    "expires",
-    "content-language",
-];
-
 /// A new object's metadata from the upload request (size, ETag and CRC come later).
 pub(crate) fn new_meta(
     ctx: &Context<'_>,
     key: &str,
     object_type: ObjectType,
 ) -> Result<ObjectMeta, OssError> {
-    let acl = ctx
-        .header("x-oss-object-acl")
-        .unwrap_or("default")
-        .to_string();
-    if !oss_core::ops::object::OBJECT_ACLS.contains(&acl.as_str()) {
-        return Err(
-            OssError::invalid_argument("no such object access control exists")
-                .field("ArgumentName", "x-oss-object-acl")
-                .field("ArgumentValue", acl),
-        );
-    }
+    let acl = requested_object_acl(ctx)?.unwrap_or("default").to_string();
     let mut headers: Vec<(String, String)> = ctx
         .request
         .headers
         .iter()
-        .filter(|(n, _)| {
-            let n = n.to_ascii_lowercase();
-            KEPT_HEADERS.contains(&n.as_str()) || n.starts_with("x-oss-meta-")
-        })
+        .filter(|(n, _)| is_object_header(n))
         .map(|(n, v)| (n.to_ascii_lowercase(), v.clone()))
         .collect();
     if !headers.iter().any(|(n, _)| n == "content-type") {
@@ -289,19 +112,11 @@ fn put(
     }
     let existing = emulator.store.object(&bucket.name, &ctx.key);
     authorize_object(ctx, bucket, existing.as_ref(), Access::Write)?;
-    if existing.is_some()
-        && ctx
-            .header("x-oss-forbid-overwrite")
-            .is_some_and(|v| v.eq_ignore_ascii_case("true"))
-    {
-        return Err(OssError::new(
-            409,
-            "FileAlreadyExists",
-            "The object you specified already exists and can not be overwritten.",
-        ));
+    if existing.is_some() && forbids_overwrite(ctx) {
+        return Err(file_already_exists());
     }
     let mut meta = new_meta(ctx, &ctx.key, ObjectType::Normal)?;
-    let mut reader = HashingReader::new(body, ctx);
+    let mut reader = HashingReader::checked(body, ctx);
     let staged = emulator
         .store
         .stage(&bucket.name, &mut reader)
@@ -314,10 +129,7 @@ fn put(
     Ok(Response::new(200)
         .with_header("ETag", meta.etag)
         .with_header("x-oss-hash-crc64ecma", meta.crc64.to_string())
-        .with_header(
-            "Content-MD5",
-            base64::engine::general_purpose::STANDARD.encode(reader.md5.clone().finalize()),
-        ))
+        .with_header("Content-MD5", reader.content_md5()))
 }
 
 fn append(
@@ -342,7 +154,7 @@ fn append(
         grown(current, &template, 0, 0, ctx.now)
     })
     .map_err(|e| store_error(e, ctx))?;
-    let mut reader = HashingReader::new(body, ctx);
+    let mut reader = HashingReader::checked(body, ctx);
     let staged = emulator
         .store
         .stage(&bucket.name, &mut reader)
@@ -442,14 +254,7 @@ fn get(emulator: &Emulator, ctx: &Context<'_>, bucket: &BucketMeta) -> Outcome {
             .field("ActualObjectSize", size.to_string()));
         }
     };
-    for (param, header) in [
-        ("response-content-type", "Content-Type"),
-        ("response-content-language", "Content-Language"),
-        ("response-expires", "Expires"),
-        ("response-cache-control", "Cache-Control"),
-        ("response-content-disposition", "Content-Disposition"),
-        ("response-content-encoding", "Content-Encoding"),
-    ] {
+    for (param, header) in RESPONSE_OVERRIDES {
         if let Some(value) = ctx.param(param) {
             response.set_header(header, value);
         }
@@ -546,14 +351,7 @@ fn delete(emulator: &Emulator, ctx: &Context<'_>, bucket: &BucketMeta) -> Outcom
 fn put_acl(emulator: &Emulator, ctx: &Context<'_>, bucket: &BucketMeta) -> Outcome {
     authorize(ctx, &bucket.acl, Access::Owner)?;
     let mut object = existing(emulator, ctx)?;
-    let acl = ctx.header("x-oss-object-acl").unwrap_or("");
-    if !oss_core::ops::object::OBJECT_ACLS.contains(&acl) {
-        return Err(
-            OssError::invalid_argument("no such object access control exists")
-                .field("ArgumentName", "x-oss-object-acl")
-                .field("ArgumentValue", acl),
-        );
-    }
+    let acl = requested_object_acl(ctx)?.ok_or_else(|| invalid_object_acl(""))?;
     object.acl = acl.to_string();
     emulator
         .store
