@@ -23,10 +23,9 @@ use crate::handler::{
     Access, Context, Emulator, Outcome, authorize, authorize_object, percent_decode,
 };
 use crate::http::Response;
+use crate::multipart::store_part;
 use crate::object::new_meta;
-use crate::store::{
-    BucketMeta, ObjectMeta, ObjectType, PartMeta, StoreError, StoredObject, UploadMeta,
-};
+use crate::store::{BucketMeta, ObjectMeta, ObjectType, StoreError, StoredObject, UploadMeta};
 
 /// Object-level sub-resources this module answers.
 pub(crate) const OBJECT_SUBRESOURCES: &[&str] = &["symlink"];
@@ -303,25 +302,14 @@ pub(crate) fn upload_part_copy(
     let data = src
         .range(range)
         .map_err(|e| store_error(StoreError::Io(e), ctx))?;
-    let mut reader = HashingReader::new(data);
-    let staged = emulator
-        .store
-        .stage(&bucket.name, &mut reader)
-        .map_err(|e| store_error(e, ctx))?;
-    if reader.size != length {
-        return Err(damaged(&source.key));
-    }
-    let part = PartMeta {
-        part_number: number,
-        size: reader.size,
-        etag: reader.etag(),
-        crc64: reader.crc.value(),
-        last_modified: ctx.now,
-    };
-    emulator
-        .store
-        .commit_part(&bucket.name, &upload.upload_id, staged, part.clone())
-        .map_err(|e| store_error(e, ctx))?;
+    let reader = HashingReader::new(data);
+    let part = store_part(emulator, ctx, bucket, upload, number, reader, |reader| {
+        if reader.size == length {
+            Ok(())
+        } else {
+            Err(damaged(&source.key))
+        }
+    })?;
     Ok(Response::xml(
         200,
         copy_result("CopyPartResult", &part.etag, part.last_modified),

@@ -83,10 +83,65 @@ pub(crate) fn list_buckets(emulator: &Emulator, ctx: &Context<'_>) -> Outcome {
     Ok(Response::xml(200, xml))
 }
 
-/// One entry of a listing page, in key order.
-enum Entry {
-    Object(crate::store::ObjectMeta),
+/// One entry of a listing page, in key order: an item (an object, an upload), or a common
+/// prefix standing for every item under it.
+pub(crate) enum Entry<T> {
+    Item(T),
     Prefix(String),
+}
+
+/// A listing page as OSS makes it (ListObjects, ListMultipartUploads): items come in key
+/// order, all after the marker and with the prefix; with a delimiter, those whose key has it
+/// after the prefix collapse into one common prefix, which counts once against the limit, and
+/// is left out when it is not after `marker` (an earlier page listed it).
+pub(crate) struct Page<'a, T> {
+    prefix: &'a str,
+    delimiter: &'a str,
+    marker: &'a str,
+    limit: usize,
+    pub entries: Vec<Entry<T>>,
+    pub truncated: bool,
+}
+
+impl<'a, T> Page<'a, T> {
+    pub fn new(prefix: &'a str, delimiter: &'a str, marker: &'a str, limit: usize) -> Self {
+        Page {
+            prefix,
+            delimiter,
+            marker,
+            limit,
+            entries: Vec::new(),
+            truncated: false,
+        }
+    }
+
+    /// Adds the next item, whose key is `key`; false once the page is full (it is then
+    /// truncated, and `item` is not on it).
+    pub fn push(&mut self, key: &str, item: T) -> bool {
+        let rest = key.get(self.prefix.len()..).unwrap_or("");
+        let common = (!self.delimiter.is_empty())
+            .then(|| {
+                rest.find(self.delimiter)
+                    .map(|at| format!("{}{}", self.prefix, &rest[..at + self.delimiter.len()]))
+            })
+            .flatten();
+        if let Some(common) = &common {
+            if matches!(self.entries.last(), Some(Entry::Prefix(p)) if p == common)
+                || common.as_str() <= self.marker
+            {
+                return true;
+            }
+        }
+        if self.entries.len() == self.limit {
+            self.truncated = true;
+            return false;
+        }
+        self.entries.push(match common {
+            Some(common) => Entry::Prefix(common),
+            None => Entry::Item(item),
+        });
+        true
+    }
 }
 
 pub(crate) fn list_objects(emulator: &Emulator, ctx: &Context<'_>, bucket: &BucketMeta) -> Outcome {
@@ -96,42 +151,22 @@ pub(crate) fn list_objects(emulator: &Emulator, ctx: &Context<'_>, bucket: &Buck
     let limit = page_size(ctx, "max-keys", DEFAULT_MAX_KEYS)?;
     let url = url_encoding(ctx)?;
 
-    let mut entries: Vec<Entry> = Vec::new();
-    let mut truncated = false;
+    let mut page = Page::new(prefix, delimiter, marker, limit);
     let mut after = marker.to_string();
     'pages: loop {
-        let page = emulator
+        let objects = emulator
             .store
             .list_objects(&bucket.name, prefix, &after, 1000)
             .map_err(|e| store_error(e, ctx))?;
-        let Some(last) = page.last() else { break };
+        let Some(last) = objects.last() else { break };
         after = last.key.clone();
-        for object in page {
-            let rest = &object.key[prefix.len()..];
-            let common = (!delimiter.is_empty())
-                .then(|| {
-                    rest.find(delimiter)
-                        .map(|at| format!("{prefix}{}", &rest[..at + delimiter.len()]))
-                })
-                .flatten();
-            if let Some(common) = &common {
-                // Keys under a common prefix already listed collapse into it.
-                if matches!(entries.last(), Some(Entry::Prefix(p)) if p == common)
-                    || common.as_str() <= marker
-                {
-                    continue;
-                }
-            }
-            if entries.len() == limit {
-                truncated = true;
+        for object in objects {
+            if !page.push(&object.key.clone(), object) {
                 break 'pages;
             }
-            entries.push(match common {
-                Some(common) => Entry::Prefix(common),
-                None => Entry::Object(object),
-            });
         }
     }
+    let (entries, truncated) = (page.entries, page.truncated);
 
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListBucketResult>");
     let text = |xml: &mut String, name: &str, value: &str| push_name(xml, name, value, url);
@@ -150,7 +185,7 @@ pub(crate) fn list_objects(emulator: &Emulator, ctx: &Context<'_>, bucket: &Buck
     );
     if truncated {
         let next = match entries.last() {
-            Some(Entry::Object(object)) => object.key.as_str(),
+            Some(Entry::Item(object)) => object.key.as_str(),
             Some(Entry::Prefix(prefix)) => prefix.as_str(),
             None => "",
         };
@@ -158,7 +193,7 @@ pub(crate) fn list_objects(emulator: &Emulator, ctx: &Context<'_>, bucket: &Buck
     }
     for entry in &entries {
         match entry {
-            Entry::Object(object) => {
+            Entry::Item(object) => {
                 xml.push_str("<Contents>");
                 text(&mut xml, "Key", &object.key);
                 push_text_element(&mut xml, "LastModified", &iso(object.last_modified));

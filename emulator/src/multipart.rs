@@ -22,6 +22,7 @@ use crate::common::{
 use crate::error::OssError;
 use crate::handler::{Access, Context, Emulator, Outcome, authorize};
 use crate::http::Response;
+use crate::listing::{Entry, Page};
 use crate::object::new_meta;
 use crate::store::{BucketMeta, ObjectType, PartMeta, StoreError, UploadMeta};
 
@@ -188,11 +189,29 @@ fn upload_part(
     if ctx.header(oss_core::ops::copy::COPY_SOURCE).is_some() {
         return crate::copy::upload_part_copy(emulator, ctx, bucket, &upload, number);
     }
-    let mut reader = HashingReader::checked(body, ctx);
+    let reader = HashingReader::checked(body, ctx);
+    let part = store_part(emulator, ctx, bucket, &upload, number, reader, |_| Ok(()))?;
+    Ok(Response::new(200)
+        .with_header("ETag", part.etag)
+        .with_header("x-oss-hash-crc64ecma", part.crc64.to_string()))
+}
+
+/// Stages what `reader` gives as part `number` of `upload`, and commits it (UploadPart,
+/// UploadPartCopy); `check` may refuse the bytes once they are read, and nothing is kept.
+pub(crate) fn store_part<R: Read>(
+    emulator: &Emulator,
+    ctx: &Context<'_>,
+    bucket: &BucketMeta,
+    upload: &UploadMeta,
+    number: u32,
+    mut reader: HashingReader<R>,
+    check: impl FnOnce(&HashingReader<R>) -> Result<(), OssError>,
+) -> Result<PartMeta, OssError> {
     let staged = emulator
         .store
         .stage(&bucket.name, &mut reader)
         .map_err(|e| store_error(e, ctx))?;
+    check(&reader)?;
     let part = PartMeta {
         part_number: number,
         size: reader.size,
@@ -204,9 +223,7 @@ fn upload_part(
         .store
         .commit_part(&bucket.name, &upload.upload_id, staged, part.clone())
         .map_err(|e| upload_error(e, ctx))?;
-    Ok(Response::new(200)
-        .with_header("ETag", part.etag)
-        .with_header("x-oss-hash-crc64ecma", part.crc64.to_string()))
+    Ok(part)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -464,12 +481,6 @@ fn list_parts(emulator: &Emulator, ctx: &Context<'_>, bucket: &BucketMeta) -> Ou
 // ---------------------------------------------------------------------------------------------
 // ListMultipartUploads
 
-/// One entry of a ListMultipartUploads page, in key order.
-enum Entry<'a> {
-    Upload(&'a UploadMeta),
-    Prefix(String),
-}
-
 fn list_uploads(emulator: &Emulator, ctx: &Context<'_>, bucket: &BucketMeta) -> Outcome {
     authorize(ctx, &bucket.acl, Access::Read)?;
     let url = url_encoding(ctx)?;
@@ -511,36 +522,17 @@ fn list_uploads(emulator: &Emulator, ctx: &Context<'_>, bucket: &BucketMeta) -> 
         }
     };
 
-    let mut entries: Vec<Entry> = Vec::new();
-    let mut truncated = false;
+    // Uploads under a common prefix already listed (on this page or, as the key marker, on
+    // an earlier one) collapse into it.
+    let mut page = Page::new(prefix, delimiter, key_marker, limit);
     for upload in uploads.iter().filter(|u| after_marker(u)) {
-        let rest = &upload.key[prefix.len()..];
-        let common = (!delimiter.is_empty())
-            .then(|| {
-                rest.find(delimiter)
-                    .map(|at| format!("{prefix}{}", &rest[..at + delimiter.len()]))
-            })
-            .flatten();
-        if let Some(common) = &common {
-            // Uploads under a common prefix already listed (on this page or, as the key
-            // marker, on an earlier one) collapse into it.
-            if matches!(entries.last(), Some(Entry::Prefix(p)) if p == common)
-                || common.as_str() <= key_marker
-            {
-                continue;
-            }
-        }
-        if entries.len() == limit {
-            truncated = true;
+        if !page.push(&upload.key, upload) {
             break;
         }
-        entries.push(match common {
-            Some(common) => Entry::Prefix(common),
-            None => Entry::Upload(upload),
-        });
     }
+    let (entries, truncated) = (page.entries, page.truncated);
     let (next_key_marker, next_upload_id_marker) = match entries.last() {
-        Some(Entry::Upload(upload)) => (upload.key.as_str(), upload.upload_id.as_str()),
+        Some(Entry::Item(upload)) => (upload.key.as_str(), upload.upload_id.as_str()),
         Some(Entry::Prefix(common)) => (common.as_str(), ""),
         None => ("", ""),
     };
@@ -561,7 +553,7 @@ fn list_uploads(emulator: &Emulator, ctx: &Context<'_>, bucket: &BucketMeta) -> 
     }
     for entry in &entries {
         match entry {
-            Entry::Upload(upload) => {
+            Entry::Item(upload) => {
                 xml.push_str("<Upload>");
                 push_name(&mut xml, "Key", &upload.key, url);
                 push_text_element(&mut xml, "UploadId", &upload.upload_id);

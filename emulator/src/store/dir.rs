@@ -24,7 +24,6 @@
 use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
-use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
@@ -33,7 +32,7 @@ use md5::{Digest as _, Md5};
 
 use super::{
     BucketMeta, Grow, ObjectMeta, PartMeta, Staged, StagedFile, Store, StoreError, StoredObject,
-    UploadMeta, appended, updated,
+    UploadMeta, appended, listed, updated,
 };
 
 mod files;
@@ -439,19 +438,7 @@ impl Store for DirStore {
     ) -> Result<Vec<ObjectMeta>, StoreError> {
         let buckets = self.lock();
         let objects = &buckets.get(bucket).ok_or(StoreError::NoSuchBucket)?.objects;
-        // Keys with the prefix are contiguous in key order, starting at the prefix itself.
-        let start = if prefix > after {
-            Bound::Included(prefix)
-        } else {
-            Bound::Excluded(after)
-        };
-        Ok(objects
-            .range::<str, _>((start, Bound::Unbounded))
-            .map(|(_, (meta, _))| meta)
-            .take_while(|meta| meta.key.starts_with(prefix))
-            .take(limit)
-            .cloned()
-            .collect())
+        Ok(listed(objects, prefix, after, limit))
     }
 
     fn create_upload(&self, bucket: &str, upload: UploadMeta) -> Result<(), StoreError> {

@@ -2,12 +2,11 @@
 
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read};
-use std::ops::Bound;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use super::{
     BucketMeta, Grow, ObjectMeta, PartMeta, Staged, Store, StoreError, StoredObject, UploadMeta,
-    appended, updated,
+    appended, listed, updated,
 };
 
 /// The parts of an upload, by part number, with their bytes.
@@ -195,19 +194,7 @@ impl Store for MemoryStore {
     ) -> Result<Vec<ObjectMeta>, StoreError> {
         let mut map = self.lock();
         let objects = &bucket_mut(&mut map, bucket)?.objects;
-        // Keys with the prefix are contiguous in key order, starting at the prefix itself.
-        let start = if prefix > after {
-            Bound::Included(prefix)
-        } else {
-            Bound::Excluded(after)
-        };
-        Ok(objects
-            .range::<str, _>((start, Bound::Unbounded))
-            .map(|(_, (meta, _))| meta)
-            .take_while(|meta| meta.key.starts_with(prefix))
-            .take(limit)
-            .cloned()
-            .collect())
+        Ok(listed(objects, prefix, after, limit))
     }
 
     fn create_upload(&self, bucket: &str, upload: UploadMeta) -> Result<(), StoreError> {

@@ -10,7 +10,7 @@ pub use memory::MemoryStore;
 
 use std::collections::BTreeMap;
 use std::io::{self, Read, Seek, SeekFrom};
-use std::ops::Range;
+use std::ops::{Bound, Range};
 use std::path::{Path, PathBuf};
 
 /// `Normal`, `Appendable`, `Multipart` or `Symlink`.
@@ -181,6 +181,29 @@ pub enum StoreError {
 /// no object yet), or refuses the append ([`StoreError::ObjectNotAppendable`]). The store
 /// calls it under the lock that makes the append atomic.
 pub type Grow<'a> = &'a dyn Fn(Option<&ObjectMeta>) -> Result<ObjectMeta, StoreError>;
+
+/// [`Store::list_objects`] of a store that keeps its objects in key order, each with its data
+/// (or where to find it).
+pub(crate) fn listed<D>(
+    objects: &BTreeMap<String, (ObjectMeta, D)>,
+    prefix: &str,
+    after: &str,
+    limit: usize,
+) -> Vec<ObjectMeta> {
+    // Keys with the prefix are contiguous in key order, starting at the prefix itself.
+    let start = if prefix > after {
+        Bound::Included(prefix)
+    } else {
+        Bound::Excluded(after)
+    };
+    objects
+        .range::<str, _>((start, Bound::Unbounded))
+        .map(|(_, (meta, _))| meta)
+        .take_while(|meta| meta.key.starts_with(prefix))
+        .take(limit)
+        .cloned()
+        .collect()
+}
 
 /// What [`Store::update_object`] publishes: `meta`'s metadata (ACL, headers, storage class)
 /// over the stored object's description of its bytes (size, ETag, CRC-64, type, symlink
