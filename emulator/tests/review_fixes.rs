@@ -836,16 +836,13 @@ fn writes_follow_the_object_acl() {
     assert_eq!(client.anonymous(object(Delete, "open"), b"").0, 204);
     // The others, and new keys, follow the bucket.
     client.put("closed", b"x");
-    for request in [
-        object(Put, "closed"),
-        object(Put, "new"),
-        object(Delete, "closed"),
-    ] {
-        assert_eq!(
-            client.anonymous(request, b"z"),
-            (403, bucket_acl.to_string())
-        );
-    }
+    let refused = |requests: [Request; 3], message: &str| {
+        for request in requests {
+            assert_eq!(client.anonymous(request, b"z"), (403, message.to_string()));
+        }
+    };
+    let closed = |second| [object(Put, "closed"), second, object(Delete, "closed")];
+    refused(closed(object(Put, "new")), bucket_acl);
 
     // A public-read-write bucket: its private objects are the owner's alone.
     client
@@ -854,16 +851,7 @@ fn writes_follow_the_object_acl() {
     client
         .run(&PutObjectAcl::new(BUCKET, "closed", "private"), b"")
         .unwrap();
-    for request in [
-        object(Put, "closed"),
-        object(Get, "closed"),
-        object(Delete, "closed"),
-    ] {
-        assert_eq!(
-            client.anonymous(request, b"z"),
-            (403, object_acl.to_string())
-        );
-    }
+    refused(closed(object(Get, "closed")), object_acl);
     assert_eq!(client.anonymous(append("log", "2"), b"z").0, 200);
     assert_eq!(client.anonymous(object(Put, "new"), b"z").0, 200);
     assert_eq!(client.get("closed").unwrap(), b"x");
