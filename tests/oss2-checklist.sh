@@ -10,15 +10,27 @@ if ! "$venv/bin/python" -c 'import oss2, sys; sys.exit(oss2.__version__ != "2.19
   "$venv/bin/pip" install --quiet oss2==2.19.1
 fi
 cargo build --quiet -p oss-emulator --bin oss-emulator
-data=$(mktemp -d)
-out=$(mktemp)
-target/debug/oss-emulator --listen 127.0.0.1:0 --data-dir "$data" >"$out" 2>&1 &
+binary="${CARGO_TARGET_DIR:-target}/debug/oss-emulator"
+work=$(mktemp -d)
+out="$work/emulator.out"
+# A long-term key and an STS key; the checklist uses both.
+cat >"$work/keys.json" <<'JSON'
+{"access_keys": [
+  {"id": "LTAI5tChecklistKeyId", "secret": "ChecklistSecret0123456789abcdef"},
+  {"id": "STS.ChecklistKeyId", "secret": "StsChecklistSecret0123456789", "security_token": "CAIS+checklist/token=="}
+]}
+JSON
+"$binary" --listen 127.0.0.1:0 --data-dir "$work/data" --config "$work/keys.json" >"$out" 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null || true; rm -rf "$data" "$out"' EXIT
+trap 'kill $pid 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 100); do grep -q '^listening on ' "$out" && break; sleep 0.1; done
 address=$(sed -n 's/^listening on //p' "$out" | head -1)
 [ -n "$address" ] || { echo "the emulator did not start:"; cat "$out"; exit 1; }
 OSS_ENDPOINT="$address" \
-OSS_ACCESS_KEY_ID=LTAI5tEmulatorTestKeyId \
-OSS_ACCESS_KEY_SECRET=EmulatorTestSecret0123456789abcdef \
+OSS_ACCESS_KEY_ID=LTAI5tChecklistKeyId \
+OSS_ACCESS_KEY_SECRET=ChecklistSecret0123456789abcdef \
+OSS_STS_ACCESS_KEY_ID=STS.ChecklistKeyId \
+OSS_STS_ACCESS_KEY_SECRET=StsChecklistSecret0123456789 \
+OSS_STS_SECURITY_TOKEN='CAIS+checklist/token==' \
+CHECKLIST_TMP="$work" \
   "$venv/bin/python" tests/oss2_checklist.py
