@@ -24,7 +24,7 @@ use crate::handler::{
 };
 use crate::http::Response;
 use crate::multipart::store_part;
-use crate::object::new_meta;
+use crate::object::{new_meta, readable_object};
 use crate::store::{BucketMeta, ObjectMeta, ObjectType, StoreError, StoredObject, UploadMeta};
 
 /// Object-level sub-resources this module answers.
@@ -362,9 +362,7 @@ fn put_symlink(emulator: &Emulator, ctx: &Context<'_>, bucket: &BucketMeta) -> O
 /// GetSymlink: the target in `x-oss-symlink-target`, percent-encoded as OSS sends it (oss2
 /// unquotes it), with the link's own ETag, Last-Modified and metadata.
 fn get_symlink(emulator: &Emulator, ctx: &Context<'_>, bucket: &BucketMeta) -> Outcome {
-    let object = emulator.store.object(&bucket.name, &ctx.key);
-    authorize_object(ctx, bucket, object.as_ref(), Access::Read)?;
-    let object = object.ok_or_else(|| OssError::no_such_key(&ctx.key))?;
+    let object = readable_object(emulator, ctx, bucket)?;
     let Some(target) = object
         .symlink_target
         .as_deref()

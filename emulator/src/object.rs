@@ -58,6 +58,18 @@ pub(crate) fn handle(emulator: &Emulator, ctx: &Context<'_>, body: &mut dyn Read
     }
 }
 
+/// The object, once its ACL (or its bucket's) lets the caller read it; else AccessDenied, or
+/// `NoSuchKey` (only to callers who may read the bucket, so that it says nothing to others).
+pub(crate) fn readable_object(
+    emulator: &Emulator,
+    ctx: &Context<'_>,
+    bucket: &BucketMeta,
+) -> Result<ObjectMeta, OssError> {
+    let object = emulator.store.object(&bucket.name, &ctx.key);
+    authorize_object(ctx, bucket, object.as_ref(), Access::Read)?;
+    object.ok_or_else(|| OssError::no_such_key(&ctx.key))
+}
+
 /// The object, or `NoSuchKey`.
 fn existing(emulator: &Emulator, ctx: &Context<'_>) -> Result<ObjectMeta, OssError> {
     emulator
@@ -325,9 +337,7 @@ fn parse_range(header: &str, size: u64, standard: bool) -> Ranged {
 }
 
 fn meta(emulator: &Emulator, ctx: &Context<'_>, bucket: &BucketMeta) -> Outcome {
-    let object = existing(emulator, ctx);
-    authorize_object(ctx, bucket, object.as_ref().ok(), Access::Read)?;
-    let object = object?;
+    let object = readable_object(emulator, ctx, bucket)?;
     Ok(Response::new(200)
         .with_header("ETag", object.etag)
         .with_header("Content-Length", object.size.to_string())
