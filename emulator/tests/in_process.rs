@@ -483,3 +483,84 @@ fn configurations_are_kept_and_removed() {
     );
     assert_eq!(head.status, 400);
 }
+
+#[test]
+fn list_buckets_pages_with_small_pages() {
+    let client = Client::new();
+    for name in ["bucket-a", "bucket-b", "bucket-c"] {
+        client.run(&CreateBucket::new(name), b"").unwrap();
+    }
+    let mut first = ListBuckets::new();
+    first.max_keys = 2;
+    let mut pager = Pager::new(first);
+    let mut names = Vec::new();
+    let mut pages = 0;
+    while let Some(op) = pager.next_operation() {
+        let (head, body) = client.raw(op.request().unwrap(), b"", NOW);
+        names.extend(
+            pager
+                .handle_response(&head, &body)
+                .unwrap()
+                .buckets
+                .into_iter()
+                .map(|b| b.name),
+        );
+        pages += 1;
+    }
+    assert_eq!(names, ["bucket-a", "bucket-b", "bucket-c"]);
+    assert_eq!(pages, 2);
+}
+
+#[test]
+fn x_oss_date_in_iso_8601_is_accepted_and_checked_for_skew() {
+    let client = Client::with_bucket();
+    let signed_at = |date: &str, now: i64| {
+        let request = GetBucketAcl::new(BUCKET)
+            .request()
+            .unwrap()
+            .with_header("x-oss-date", date)
+            .unwrap();
+        let signed = client.signer.sign(request, &client.endpoint, now).unwrap();
+        let (head, body) = client.emulator.send(&signed, b"", NOW);
+        GetBucketAcl::new(BUCKET).parse(&head, &body)
+    };
+    // x-oss-date takes the Date slot; OSS reads it in RFC 1123 or ISO 8601.
+    assert!(signed_at("2023-11-14T22:13:20Z", NOW).is_ok());
+    assert!(signed_at("20231114T221320Z", NOW).is_ok());
+    match signed_at("2023-11-14T21:00:00Z", NOW) {
+        Err(Error::Server(e)) => assert_eq!(e.raw_code, "RequestTimeTooSkewed"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn missing_configurations_have_their_own_errors() {
+    use oss_core::ops::bucket::{
+        GetBucketLifecycle, GetBucketLogging, GetBucketReferer, GetBucketWebsite,
+    };
+    let client = Client::with_bucket();
+    assert_eq!(
+        server_code(client.run(&GetBucketLifecycle::new(BUCKET), b"")),
+        ErrorCode::NoSuchLifecycle
+    );
+    assert_eq!(
+        server_code(client.run(&GetBucketWebsite::new(BUCKET), b"")),
+        ErrorCode::NoSuchWebsiteConfiguration
+    );
+    // Logging is off and referers are open until configured.
+    assert_eq!(
+        client
+            .run(&GetBucketLogging::new(BUCKET), b"")
+            .unwrap()
+            .logging
+            .target_bucket,
+        ""
+    );
+    assert!(
+        client
+            .run(&GetBucketReferer::new(BUCKET), b"")
+            .unwrap()
+            .referer
+            .allow_empty_referer
+    );
+}
