@@ -1,0 +1,414 @@
+//! The one generic path every operation takes: sign with the driver's clock, send over ureq,
+//! read the head, hand XML to the operation's parser or stream object data back.
+
+use std::fmt;
+use std::fs::File;
+use std::io::{self, Read};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use oss_core::crc64::{Crc64, check_crc64};
+use oss_core::ops::Operation;
+use oss_core::sign::Signer;
+use oss_core::{Addressing, Body, Endpoint, Method, Request, ResponseHead};
+
+use crate::Error;
+use crate::transfer::{Chunked, ObjectReader, Progress};
+
+/// XML answers (listings, configurations, errors) are small; a body beyond this is not OSS.
+const XML_LIMIT: u64 = 64 * 1024 * 1024;
+
+/// How a [`Client`] connects (oss2's `Bucket` keyword arguments).
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The endpoint is the bucket's own domain (oss2's `is_cname`).
+    pub is_cname: bool,
+    /// oss2's `connect_timeout` (60 s by default there too).
+    pub connect_timeout: Duration,
+    /// How long one read of the answer may wait; None waits for ever.
+    pub read_timeout: Option<Duration>,
+    /// Appended to the User-Agent (oss2's `app_name`).
+    pub app_name: String,
+    /// Check the CRC-64 of uploads and whole-object downloads (oss2's `enable_crc`).
+    pub enable_crc: bool,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            is_cname: false,
+            connect_timeout: Duration::from_secs(60),
+            read_timeout: Some(Duration::from_secs(60)),
+            app_name: String::new(),
+            enable_crc: true,
+        }
+    }
+}
+
+/// A pool of connections that clients can share (oss2's `Session`).
+#[derive(Debug, Clone)]
+pub struct Session {
+    agent: ureq::Agent,
+}
+
+impl Session {
+    pub fn new(options: &Options) -> Session {
+        let mut user_agent = format!("oss-sdk-rust/{}", env!("CARGO_PKG_VERSION"));
+        if !options.app_name.is_empty() {
+            user_agent.push('/');
+            user_agent.push_str(&options.app_name);
+        }
+        let config = ureq::Agent::config_builder()
+            // OSS errors are answers the core parses, not transport failures.
+            .http_status_as_error(false)
+            .timeout_connect(Some(options.connect_timeout))
+            .timeout_per_read(options.read_timeout)
+            .user_agent(user_agent)
+            .build();
+        Session {
+            agent: ureq::Agent::new_with_config(config),
+        }
+    }
+}
+
+/// Object data to upload: bytes, text, a file or any reader, with its length when known
+/// (otherwise it goes chunked), and an optional progress callback.
+pub struct BodySource<'a> {
+    reader: Option<Box<dyn Read + 'a>>,
+    length: Option<u64>,
+    progress: Option<Progress<'a>>,
+    /// The CRC-64 the server's answer should equal once this data is added to it (0 for a new
+    /// object, the object's CRC for an append); None skips the check.
+    crc_init: Option<u64>,
+}
+
+impl<'a> BodySource<'a> {
+    /// No data.
+    pub fn empty() -> BodySource<'a> {
+        BodySource {
+            reader: None,
+            length: Some(0),
+            progress: None,
+            crc_init: Some(0),
+        }
+    }
+
+    /// Any reader; `length` None sends it with chunked transfer.
+    pub fn reader(reader: impl Read + 'a, length: Option<u64>) -> BodySource<'a> {
+        BodySource {
+            reader: Some(Box::new(reader)),
+            length,
+            progress: None,
+            crc_init: Some(0),
+        }
+    }
+
+    pub fn length(&self) -> Option<u64> {
+        self.length
+    }
+
+    /// Calls `progress(consumed, total)` once per chunk sent.
+    pub fn with_progress(mut self, progress: impl FnMut(u64, Option<u64>) + Send + 'a) -> Self {
+        self.progress = Some(Box::new(progress));
+        self
+    }
+
+    /// What the server's CRC-64 of the result starts from (None: do not check).
+    pub fn with_crc_init(mut self, crc_init: Option<u64>) -> Self {
+        self.crc_init = crc_init;
+        self
+    }
+}
+
+impl fmt::Debug for BodySource<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BodySource")
+            .field("length", &self.length)
+            .field("progress", &self.progress.is_some())
+            .field("crc_init", &self.crc_init)
+            .finish()
+    }
+}
+
+impl Default for BodySource<'_> {
+    fn default() -> Self {
+        BodySource::empty()
+    }
+}
+
+impl From<()> for BodySource<'_> {
+    fn from(_: ()) -> Self {
+        BodySource::empty()
+    }
+}
+
+impl<'a> From<&'a [u8]> for BodySource<'a> {
+    fn from(bytes: &'a [u8]) -> Self {
+        BodySource::reader(bytes, Some(bytes.len() as u64))
+    }
+}
+
+impl<'a, const N: usize> From<&'a [u8; N]> for BodySource<'a> {
+    fn from(bytes: &'a [u8; N]) -> Self {
+        BodySource::from(&bytes[..])
+    }
+}
+
+impl<'a> From<&'a Vec<u8>> for BodySource<'a> {
+    fn from(bytes: &'a Vec<u8>) -> Self {
+        BodySource::from(&bytes[..])
+    }
+}
+
+impl From<Vec<u8>> for BodySource<'_> {
+    fn from(bytes: Vec<u8>) -> Self {
+        let length = bytes.len() as u64;
+        BodySource::reader(io::Cursor::new(bytes), Some(length))
+    }
+}
+
+/// Text goes as its UTF-8 bytes.
+impl<'a> From<&'a str> for BodySource<'a> {
+    fn from(text: &'a str) -> Self {
+        BodySource::from(text.as_bytes())
+    }
+}
+
+impl From<String> for BodySource<'_> {
+    fn from(text: String) -> Self {
+        BodySource::from(text.into_bytes())
+    }
+}
+
+/// From the file's current position to its end; the length comes from its metadata, so the
+/// upload is sized (chunked when the metadata cannot be read).
+impl From<File> for BodySource<'_> {
+    fn from(file: File) -> Self {
+        let length = file_remaining(&file);
+        BodySource::reader(file, length)
+    }
+}
+
+fn file_remaining(file: &File) -> Option<u64> {
+    use std::io::Seek as _;
+    let length = file.metadata().ok()?.len();
+    let position = (&*file).stream_position().ok()?;
+    Some(length.saturating_sub(position))
+}
+
+/// Sends operations: a connection pool, a signer, an endpoint and a clock.
+#[derive(Clone)]
+pub struct Client {
+    agent: ureq::Agent,
+    signer: Signer,
+    endpoint: Endpoint,
+    enable_crc: bool,
+    /// Seconds to add to the local clock, learned from `RequestTimeTooSkewed` answers; shared
+    /// by clones, since they talk to the same OSS.
+    clock_offset: Arc<AtomicI64>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("signer", &self.signer)
+            .field("endpoint", &self.endpoint)
+            .field("enable_crc", &self.enable_crc)
+            .field("clock_offset", &self.clock_offset.load(Ordering::Relaxed))
+            .finish()
+    }
+}
+
+impl Client {
+    pub fn new(signer: Signer, endpoint: &str, options: &Options) -> Result<Client, Error> {
+        Client::with_session(signer, endpoint, options, &Session::new(options))
+    }
+
+    /// A client on an existing connection pool (its timeouts and User-Agent apply).
+    pub fn with_session(
+        signer: Signer,
+        endpoint: &str,
+        options: &Options,
+        session: &Session,
+    ) -> Result<Client, Error> {
+        let mut endpoint = Endpoint::parse(endpoint)?;
+        if options.is_cname {
+            endpoint = endpoint.with_addressing(Addressing::Cname);
+        }
+        Ok(Client {
+            agent: session.agent.clone(),
+            signer,
+            endpoint,
+            enable_crc: options.enable_crc,
+            clock_offset: Arc::new(AtomicI64::new(0)),
+        })
+    }
+
+    pub fn signer(&self) -> &Signer {
+        &self.signer
+    }
+
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
+    }
+
+    pub fn enable_crc(&self) -> bool {
+        self.enable_crc
+    }
+
+    /// The time requests are signed with: the local clock corrected by what OSS said.
+    pub fn now(&self) -> i64 {
+        let local = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
+        local + self.clock_offset.load(Ordering::Relaxed)
+    }
+
+    /// The correction applied to the local clock, in seconds.
+    pub fn clock_offset(&self) -> i64 {
+        self.clock_offset.load(Ordering::Relaxed)
+    }
+
+    /// Sets the correction applied to the local clock (it is learned by itself from
+    /// `RequestTimeTooSkewed` answers; this is for a clock known to be off).
+    pub fn set_clock_offset(&self, seconds: i64) {
+        self.clock_offset.store(seconds, Ordering::Relaxed);
+    }
+
+    /// Runs `op`, uploading `body` when the operation sends object data, and parses the answer.
+    /// Operations that answer with object data get an empty body here; see [`Client::open`].
+    pub fn execute<'a, O: Operation>(
+        &self,
+        op: &O,
+        body: impl Into<BodySource<'a>>,
+    ) -> Result<O::Output, Error> {
+        let (head, bytes) = self.exchange_bytes(op.request()?, body.into())?;
+        self.learn(op.parse(&head, &bytes))
+    }
+
+    /// Runs an operation that answers with object data (GetObject): its parsed head, and the
+    /// data as a stream. With `verify_crc` (and CRC checks on), a complete 200 answer is checked
+    /// against `x-oss-hash-crc64ecma` when the stream reaches its end.
+    pub fn open<O: Operation>(
+        &self,
+        op: &O,
+        verify_crc: bool,
+        progress: Option<Progress<'static>>,
+    ) -> Result<(O::Output, ObjectReader), Error> {
+        let (head, body) = self.exchange(op.request()?, BodySource::empty())?;
+        if !head.is_success() {
+            let bytes = read_small(body)?;
+            let output = self.learn(op.parse(&head, &bytes))?;
+            let empty: Box<dyn Read + Send> = Box::new(io::empty());
+            return Ok((output, ObjectReader::new(empty, Some(0), None, progress)));
+        }
+        let output = op.parse(&head, &[])?;
+        let length = head
+            .number("content-length")
+            .map_err(oss_core::Error::from)?;
+        // A ranged (206) answer carries the whole object's CRC, not the range's.
+        let whole = head.status == 200 && head.header("content-range").is_none();
+        let expected_crc = (verify_crc && self.enable_crc && whole)
+            .then(|| head.header("x-oss-hash-crc64ecma").map(str::to_string))
+            .flatten();
+        let reader: Box<dyn Read + Send> = Box::new(body.into_reader());
+        Ok((
+            output,
+            ObjectReader::new(reader, length, expected_crc, progress),
+        ))
+    }
+
+    /// Signs `request` now and sends it with `source`; the answer's head and its body, read
+    /// whole (XML answers only).
+    pub(crate) fn exchange_bytes(
+        &self,
+        request: Request,
+        source: BodySource<'_>,
+    ) -> Result<(ResponseHead, Vec<u8>), Error> {
+        let (head, body) = self.exchange(request, source)?;
+        Ok((head, read_small(body)?))
+    }
+
+    fn exchange(
+        &self,
+        request: Request,
+        source: BodySource<'_>,
+    ) -> Result<(ResponseHead, ureq::Body), Error> {
+        let signed = self.signer.sign(request, &self.endpoint, self.now())?;
+        let mut builder = ureq::http::Request::builder()
+            .method(signed.method.as_str())
+            .uri(&signed.url);
+        for (name, value) in signed.headers.iter() {
+            builder = builder.header(name, value);
+        }
+        let takes_body = matches!(signed.method, Method::Put | Method::Post);
+        let http = |e: ureq::http::Error| Error::Request(Box::new(e));
+        let response = match signed.body {
+            Body::Bytes(bytes) => self.agent.run(builder.body(&bytes[..]).map_err(http)?)?,
+            // PUT and POST say Content-Length: 0 rather than nothing.
+            Body::Empty if takes_body => self.agent.run(builder.body(&[][..]).map_err(http)?)?,
+            Body::Empty => self.agent.run(builder.body(()).map_err(http)?)?,
+            Body::Stream { length } => {
+                let reader: Box<dyn Read + '_> = match (source.reader, length) {
+                    (None, _) => Box::new(io::empty()),
+                    // The operation's length is what was signed and announced: never send more.
+                    (Some(reader), Some(length)) => Box::new(reader.take(length)),
+                    (Some(reader), None) => reader,
+                };
+                let crc = Crc64::with_init(source.crc_init.unwrap_or(0));
+                let mut chunked = Chunked::new(reader, length, crc, source.progress);
+                if let Some(length) = length {
+                    builder = builder.header("content-length", length);
+                }
+                let body = ureq::SendBody::from_reader(&mut chunked);
+                let sent = self.agent.run(builder.body(body).map_err(http)?);
+                let finished = chunked.finish();
+                // A failing source is the caller's problem, not the network's.
+                if let Some(e) = chunked.source_error.take() {
+                    return Err(Error::Io(e));
+                }
+                let response = sent?;
+                finished.map_err(Error::from_io)?;
+                // Only a stored upload has a CRC to compare with; errors go to the parser.
+                if self.enable_crc && source.crc_init.is_some() && response.status().is_success() {
+                    let server = response
+                        .headers()
+                        .get("x-oss-hash-crc64ecma")
+                        .and_then(|v| v.to_str().ok());
+                    check_crc64(chunked.crc.value(), server)?;
+                }
+                response
+            }
+        };
+        let (parts, body) = response.into_parts();
+        let mut head = ResponseHead::new(parts.status.as_u16());
+        for (name, value) in &parts.headers {
+            head.push_header(name.as_str(), &String::from_utf8_lossy(value.as_bytes()));
+        }
+        Ok((head, body))
+    }
+
+    /// Passes a result through, learning the clock offset from a `RequestTimeTooSkewed`.
+    pub(crate) fn learn<T>(&self, result: Result<T, oss_core::Error>) -> Result<T, Error> {
+        if let Err(oss_core::Error::Server(e)) = &result
+            && e.raw_code == "RequestTimeTooSkewed"
+            && let Some(server_time) = e.server_time()
+        {
+            let local = self.now() - self.clock_offset();
+            self.clock_offset
+                .store(server_time - local, Ordering::Relaxed);
+        }
+        Ok(result?)
+    }
+}
+
+fn read_small(body: ureq::Body) -> Result<Vec<u8>, Error> {
+    let mut bytes = Vec::new();
+    body.into_with_config()
+        .limit(XML_LIMIT)
+        .reader()
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::Request(Box::new(e)))?;
+    Ok(bytes)
+}

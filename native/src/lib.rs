@@ -1,0 +1,54 @@
+//! oss-native: the std driver of oss-sdk, with oss2's `Service` and `Bucket`.
+//!
+//! Every operation runs through one generic path, [`Client::execute`]: the core builds and
+//! signs the request, this crate sends it over ureq (connection pool, rustls), and the core
+//! parses the answer. Object data never passes through the core and is never buffered whole:
+//! uploads stream from the caller's source and downloads come back as a [`ObjectReader`],
+//! both in chunks of [`CHUNK_SIZE`] bytes, with CRC-64 checked on the way.
+
+#![forbid(unsafe_code)]
+#![warn(missing_debug_implementations)]
+
+mod bucket;
+mod client;
+mod error;
+mod iter;
+mod service;
+mod transfer;
+
+pub use bucket::{Bucket, GetObjectResult};
+pub use client::{BodySource, Client, Options, Session};
+pub use error::Error;
+pub use iter::{ListEntry, Pages};
+pub use service::Service;
+pub use transfer::{CHUNK_SIZE, ObjectReader, Progress};
+
+pub use oss_core;
+pub use oss_core::sign::Signer;
+pub use oss_core::{Credentials, Headers};
+
+/// oss2's `Auth(access_key_id, access_key_secret)`: V1 signatures with a long-term key.
+pub fn auth(access_key_id: &str, access_key_secret: &str) -> Result<Signer, Error> {
+    Ok(Signer::v1(Credentials::new(
+        access_key_id,
+        access_key_secret,
+    )?))
+}
+
+/// oss2's `StsAuth`: V1 signatures with a temporary key and its security token.
+pub fn sts_auth(
+    access_key_id: &str,
+    access_key_secret: &str,
+    security_token: &str,
+) -> Result<Signer, Error> {
+    Ok(Signer::v1(Credentials::sts(
+        access_key_id,
+        access_key_secret,
+        security_token,
+    )?))
+}
+
+/// oss2's `AnonymousAuth`: no signature (public-read buckets).
+pub fn anonymous_auth() -> Signer {
+    Signer::anonymous()
+}
