@@ -19,11 +19,19 @@ use oss_core::ops::bucket::{
 };
 use oss_core::ops::copy::{CopyObject, UpdateObjectMeta};
 use oss_core::ops::delete_objects::{BatchDeleteObjects, BatchDeleteObjectsResult};
+use oss_core::ops::live_channel::{
+    CreateLiveChannel, CreateLiveChannelResult, DeleteLiveChannel, GetLiveChannel,
+    GetLiveChannelHistory, GetLiveChannelHistoryResult, GetLiveChannelResult, GetLiveChannelStat,
+    GetLiveChannelStatResult, GetVodPlaylist, GetVodPlaylistResult, ListLiveChannel,
+    ListLiveChannelResult, LiveChannelConfiguration, LiveChannelInfo, PostVodPlaylist,
+    PutLiveChannelStatus,
+};
 use oss_core::ops::multipart::{
     AbortMultipartUpload, CompleteMultipartUpload, InitMultipartUpload, InitMultipartUploadResult,
     ListMultipartUploads, ListMultipartUploadsResult, ListParts, ListPartsResult, PartInfo,
     UploadPart,
 };
+use oss_core::ops::multipart::{ListedPart, MultipartUploadInfo, UploadPartCopy};
 use oss_core::ops::object::{
     AppendObject, AppendObjectResult, ByteRange, DeleteObject, GetObject, GetObjectAcl,
     GetObjectAclResult, GetObjectMeta, HeadObject, ObjectExists, ObjectInfo, ObjectMeta, PutObject,
@@ -375,6 +383,166 @@ impl Bucket {
                 prefix: prefix.into(),
                 ..ListMultipartUploads::new(self.name())
             },
+            (),
+        )
+    }
+
+    /// Copies `byte_range` of `source_bucket/source_key` into a part (oss2's argument order).
+    pub fn upload_part_copy(
+        &self,
+        source_bucket: &str,
+        source_key: &str,
+        byte_range: Option<ByteRange>,
+        target_key: &str,
+        upload_id: &str,
+        part_number: u32,
+    ) -> Result<PutObjectResult, Error> {
+        let op = UploadPartCopy::new(
+            source_bucket,
+            source_key,
+            byte_range,
+            self.name(),
+            target_key,
+            upload_id,
+            part_number,
+        );
+        self.client.execute(&op, ())
+    }
+
+    /// Every upload in progress under `prefix`, `max_uploads` per request (oss2's
+    /// `MultipartUploadIterator`).
+    pub fn multipart_upload_iter(
+        &self,
+        prefix: &str,
+        max_uploads: u32,
+    ) -> impl Iterator<Item = Result<MultipartUploadInfo, Error>> + '_ {
+        let first = ListMultipartUploads {
+            prefix: prefix.into(),
+            max_uploads,
+            ..ListMultipartUploads::new(self.name())
+        };
+        flatten(Pages::new(&self.client, first), |page| page.uploads)
+    }
+
+    /// Every part of an upload, `max_parts` per request (oss2's `PartIterator`).
+    pub fn part_iter(
+        &self,
+        key: &str,
+        upload_id: &str,
+        max_parts: u32,
+    ) -> impl Iterator<Item = Result<ListedPart, Error>> + '_ {
+        let first = ListParts {
+            max_parts,
+            ..ListParts::new(self.name(), key, upload_id)
+        };
+        flatten(Pages::new(&self.client, first), |page| page.parts)
+    }
+
+    // Live channels.
+
+    pub fn create_live_channel(
+        &self,
+        channel_name: &str,
+        configuration: LiveChannelConfiguration,
+    ) -> Result<CreateLiveChannelResult, Error> {
+        self.client.execute(
+            &CreateLiveChannel::new(self.name(), channel_name, configuration),
+            (),
+        )
+    }
+
+    pub fn delete_live_channel(&self, channel_name: &str) -> Result<RequestResult, Error> {
+        self.client
+            .execute(&DeleteLiveChannel::new(self.name(), channel_name), ())
+    }
+
+    pub fn get_live_channel(&self, channel_name: &str) -> Result<GetLiveChannelResult, Error> {
+        self.client
+            .execute(&GetLiveChannel::new(self.name(), channel_name), ())
+    }
+
+    pub fn list_live_channel(
+        &self,
+        prefix: &str,
+        marker: &str,
+        max_keys: u32,
+    ) -> Result<ListLiveChannelResult, Error> {
+        let op = ListLiveChannel {
+            prefix: prefix.into(),
+            marker: marker.into(),
+            max_keys,
+            ..ListLiveChannel::new(self.name())
+        };
+        self.client.execute(&op, ())
+    }
+
+    /// Every channel under `prefix`, `max_keys` per request (oss2's `LiveChannelIterator`).
+    pub fn live_channel_iter(
+        &self,
+        prefix: &str,
+        max_keys: u32,
+    ) -> impl Iterator<Item = Result<LiveChannelInfo, Error>> + '_ {
+        let first = ListLiveChannel {
+            prefix: prefix.into(),
+            max_keys,
+            ..ListLiveChannel::new(self.name())
+        };
+        flatten(Pages::new(&self.client, first), |page| page.channels)
+    }
+
+    pub fn get_live_channel_stat(
+        &self,
+        channel_name: &str,
+    ) -> Result<GetLiveChannelStatResult, Error> {
+        self.client
+            .execute(&GetLiveChannelStat::new(self.name(), channel_name), ())
+    }
+
+    /// `status`: `enabled` or `disabled`.
+    pub fn put_live_channel_status(
+        &self,
+        channel_name: &str,
+        status: &str,
+    ) -> Result<RequestResult, Error> {
+        self.client.execute(
+            &PutLiveChannelStatus::new(self.name(), channel_name, status),
+            (),
+        )
+    }
+
+    pub fn get_live_channel_history(
+        &self,
+        channel_name: &str,
+    ) -> Result<GetLiveChannelHistoryResult, Error> {
+        self.client
+            .execute(&GetLiveChannelHistory::new(self.name(), channel_name), ())
+    }
+
+    pub fn post_vod_playlist(
+        &self,
+        channel_name: &str,
+        playlist_name: &str,
+        start_time: i64,
+        end_time: i64,
+    ) -> Result<RequestResult, Error> {
+        let op = PostVodPlaylist::new(
+            self.name(),
+            channel_name,
+            playlist_name,
+            start_time,
+            end_time,
+        );
+        self.client.execute(&op, ())
+    }
+
+    pub fn get_vod_playlist(
+        &self,
+        channel_name: &str,
+        start_time: i64,
+        end_time: i64,
+    ) -> Result<GetVodPlaylistResult, Error> {
+        self.client.execute(
+            &GetVodPlaylist::new(self.name(), channel_name, start_time, end_time),
             (),
         )
     }

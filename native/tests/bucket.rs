@@ -650,3 +650,159 @@ fn a_skewed_clock_is_corrected_from_the_servers_answer() {
     // The next request is signed with the corrected clock.
     bucket.get_bucket_acl().unwrap();
 }
+
+#[test]
+fn part_copy_and_upload_and_part_iterators() {
+    let Setup {
+        server: _server,
+        bucket,
+    } = setup("parts");
+    // Every part but the last must be at least 100 KiB.
+    let data = pattern(250_000);
+    bucket.put_object("source", &data).unwrap();
+    let upload = bucket
+        .init_multipart_upload("target", Headers::new())
+        .unwrap();
+    let mut parts = Vec::new();
+    for (number, range) in [
+        (1u32, (Some(0), Some(119_999))),
+        (2, (Some(120_000), Some(239_999))),
+    ] {
+        let result = bucket
+            .upload_part_copy(
+                "parts",
+                "source",
+                Some(range),
+                "target",
+                &upload.upload_id,
+                number,
+            )
+            .unwrap();
+        parts.push(PartInfo::new(number, result.etag.as_deref().unwrap()));
+    }
+    // A third part uploaded, so that parts come one page at a time.
+    bucket
+        .upload_part("target", &upload.upload_id, 3, "tail")
+        .unwrap();
+    parts.push(PartInfo::new(
+        3,
+        bucket
+            .list_parts("target", &upload.upload_id)
+            .unwrap()
+            .parts[2]
+            .etag
+            .as_str(),
+    ));
+    let numbers: Vec<u32> = bucket
+        .part_iter("target", &upload.upload_id, 1)
+        .map(|p| p.unwrap().part_number)
+        .collect();
+    assert_eq!(numbers, [1, 2, 3]);
+
+    let other = bucket
+        .init_multipart_upload("other", Headers::new())
+        .unwrap();
+    let keys: Vec<String> = bucket
+        .multipart_upload_iter("", 1)
+        .map(|u| u.unwrap().key)
+        .collect();
+    assert_eq!(keys, ["other", "target"]);
+    bucket
+        .abort_multipart_upload("other", &other.upload_id)
+        .unwrap();
+
+    bucket
+        .complete_multipart_upload("target", &upload.upload_id, parts)
+        .unwrap();
+    let mut expected = data[..240_000].to_vec();
+    expected.extend_from_slice(b"tail");
+    assert_eq!(get(&bucket, "target"), expected);
+}
+
+#[test]
+fn bucket_configurations_round_trip() {
+    use oss_core::ops::bucket::{
+        BucketCors, BucketLogging, BucketReferer, BucketWebsite, CorsRule,
+    };
+    let Setup {
+        server: _server,
+        bucket,
+    } = setup("configs");
+
+    let rule = CorsRule {
+        allowed_origins: vec!["https://example.com".into()],
+        allowed_methods: vec!["GET".into()],
+        max_age_seconds: Some(60),
+        ..CorsRule::default()
+    };
+    bucket
+        .put_bucket_cors(BucketCors::new(vec![rule.clone()]))
+        .unwrap();
+    assert_eq!(bucket.get_bucket_cors().unwrap().cors.rules, vec![rule]);
+    bucket.delete_bucket_cors().unwrap();
+    assert!(bucket.get_bucket_cors().is_err());
+
+    let referer = BucketReferer::new(false, vec!["https://example.com".into()]);
+    bucket.put_bucket_referer(referer.clone()).unwrap();
+    assert_eq!(bucket.get_bucket_referer().unwrap().referer, referer);
+
+    let logging = BucketLogging::new("configs", "logs/");
+    bucket.put_bucket_logging(logging.clone()).unwrap();
+    assert_eq!(bucket.get_bucket_logging().unwrap().logging, logging);
+    bucket.delete_bucket_logging().unwrap();
+
+    let website = BucketWebsite::new("index.html", "error.html");
+    bucket.put_bucket_website(website.clone()).unwrap();
+    assert_eq!(bucket.get_bucket_website().unwrap().website, website);
+    bucket.delete_bucket_website().unwrap();
+    assert!(bucket.get_bucket_website().is_err());
+
+    use oss_core::ops::bucket::{BucketLifecycle, LifecycleExpiration, LifecycleRule};
+    let rule = LifecycleRule {
+        expiration: Some(LifecycleExpiration::Days(30)),
+        ..LifecycleRule::new("expire-logs", "logs/")
+    };
+    bucket
+        .put_bucket_lifecycle(BucketLifecycle::new(vec![rule.clone()]))
+        .unwrap();
+    assert_eq!(
+        bucket.get_bucket_lifecycle().unwrap().lifecycle.rules,
+        vec![rule]
+    );
+    bucket.delete_bucket_lifecycle().unwrap();
+    assert!(bucket.get_bucket_lifecycle().is_err());
+}
+
+#[test]
+fn live_channels() {
+    use oss_core::ops::live_channel::LiveChannelConfiguration;
+    let Setup {
+        server: _server,
+        bucket,
+    } = setup("live");
+    for name in ["ch1", "ch2", "ch3"] {
+        let created = bucket
+            .create_live_channel(name, LiveChannelConfiguration::default())
+            .unwrap();
+        assert!(created.publish_url.contains(name), "{created:?}");
+    }
+    let names: Vec<String> = bucket
+        .live_channel_iter("", 1)
+        .map(|c| c.unwrap().name)
+        .collect();
+    assert_eq!(names, ["ch1", "ch2", "ch3"]);
+    assert_eq!(
+        bucket.list_live_channel("", "", 2).unwrap().channels.len(),
+        2
+    );
+
+    bucket.put_live_channel_status("ch1", "disabled").unwrap();
+    assert_eq!(
+        bucket.get_live_channel("ch1").unwrap().configuration.status,
+        "disabled"
+    );
+    bucket.get_live_channel_stat("ch2").unwrap();
+    bucket.get_live_channel_history("ch2").unwrap();
+    bucket.delete_live_channel("ch3").unwrap();
+    assert!(bucket.get_live_channel("ch3").is_err());
+}
