@@ -806,3 +806,71 @@ fn live_channels() {
     bucket.delete_live_channel("ch3").unwrap();
     assert!(bucket.get_live_channel("ch3").is_err());
 }
+
+/// Bytes made as they are read: a large upload without a large buffer.
+struct Generated {
+    offset: u64,
+    length: u64,
+}
+
+impl Read for Generated {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let n = out.len().min((self.length - self.offset) as usize);
+        for (i, b) in out[..n].iter_mut().enumerate() {
+            *b = ((self.offset + i as u64).wrapping_mul(2_654_435_761) >> 13) as u8;
+        }
+        self.offset += n as u64;
+        Ok(n)
+    }
+}
+
+#[test]
+fn large_objects_stream_both_ways() {
+    let Setup {
+        server: _server,
+        bucket,
+    } = setup("large");
+    let length = 24 * 1024 * 1024 + 17;
+    let mut expected = oss_core::crc64::Crc64::new();
+    std::io::copy(
+        &mut Generated { offset: 0, length },
+        &mut CrcSink(&mut expected),
+    )
+    .unwrap();
+
+    for (key, announced) in [("sized", Some(length)), ("chunked", None)] {
+        let source = BodySource::reader(Generated { offset: 0, length }, announced);
+        let put = bucket.put_object(key, source).unwrap();
+        assert_eq!(put.crc, Some(expected.value()), "{key}");
+
+        let mut result = bucket.get_object(key).unwrap();
+        assert_eq!(result.info.content_length, Some(length));
+        let mut crc = oss_core::crc64::Crc64::new();
+        let copied = std::io::copy(&mut result, &mut CrcSink(&mut crc)).unwrap();
+        assert_eq!((copied, crc.value()), (length, expected.value()), "{key}");
+        assert_eq!(result.stream.crc(), expected.value());
+    }
+}
+
+struct CrcSink<'a>(&'a mut oss_core::crc64::Crc64);
+
+impl std::io::Write for CrcSink<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.update(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn handles_cross_threads() {
+    fn send_and_sync<T: Send + Sync>() {}
+    fn send<T: Send>() {}
+    send_and_sync::<Bucket>();
+    send_and_sync::<Service>();
+    send::<oss_native::GetObjectResult>();
+    send::<Error>();
+}
