@@ -19,6 +19,59 @@ use crate::transfer::{Chunked, ObjectReader, Progress};
 /// XML answers (listings, configurations, errors) are small; a body beyond this is not OSS.
 const XML_LIMIT: u64 = 64 * 1024 * 1024;
 
+/// When and how often a failed request is sent again: exponential backoff with full jitter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included; 1 never retries.
+    pub max_attempts: u32,
+    /// The ceiling of the first pause; it doubles with every attempt …
+    pub base_delay: Duration,
+    /// … up to this.
+    pub max_delay: Duration,
+}
+
+impl RetryPolicy {
+    /// No retries.
+    pub fn none() -> RetryPolicy {
+        RetryPolicy {
+            max_attempts: 1,
+            ..RetryPolicy::default()
+        }
+    }
+
+    /// A pause drawn uniformly below `min(max_delay, base_delay × 2^attempt)`, so that many
+    /// clients failing together do not come back together.
+    fn delay(&self, attempt: u32) -> Duration {
+        let ceiling = self
+            .base_delay
+            .saturating_mul(1 << attempt.min(20))
+            .min(self.max_delay);
+        let nanos = ceiling.as_nanos() as u64;
+        if nanos == 0 {
+            return Duration::ZERO;
+        }
+        Duration::from_nanos(jitter() % nanos)
+    }
+}
+
+impl Default for RetryPolicy {
+    fn default() -> RetryPolicy {
+        RetryPolicy {
+            max_attempts: 3,
+            base_delay: Duration::from_millis(100),
+            max_delay: Duration::from_secs(5),
+        }
+    }
+}
+
+/// A number different on every call: std's randomly keyed hasher over a counter, which is
+/// plenty for spreading pauses and needs no random-number crate.
+fn jitter() -> u64 {
+    use std::hash::{BuildHasher as _, RandomState};
+    static COUNTER: AtomicI64 = AtomicI64::new(0);
+    RandomState::new().hash_one(COUNTER.fetch_add(1, Ordering::Relaxed))
+}
+
 /// How a [`Client`] connects (oss2's `Bucket` keyword arguments).
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -32,6 +85,8 @@ pub struct Options {
     pub app_name: String,
     /// Check the CRC-64 of uploads and whole-object downloads (oss2's `enable_crc`).
     pub enable_crc: bool,
+    /// Retries of failed requests ([`RetryPolicy::none`] to switch them off).
+    pub retry: RetryPolicy,
 }
 
 impl Default for Options {
@@ -42,6 +97,7 @@ impl Default for Options {
             read_timeout: Some(Duration::from_secs(60)),
             app_name: String::new(),
             enable_crc: true,
+            retry: RetryPolicy::default(),
         }
     }
 }
@@ -75,37 +131,57 @@ impl Session {
 /// Object data to upload: bytes, text, a file or any reader, with its length when known
 /// (otherwise it goes chunked), and an optional progress callback.
 pub struct BodySource<'a> {
-    reader: Option<Box<dyn Read + 'a>>,
+    data: Data<'a>,
     length: Option<u64>,
     progress: Option<Progress<'a>>,
     /// The CRC-64 the server's answer should equal once this data is added to it (0 for a new
     /// object, the object's CRC for an append); None skips the check.
     crc_init: Option<u64>,
+    /// The highest progress reported, across attempts, so a retried upload never reports
+    /// going backwards.
+    reported: Option<u64>,
+}
+
+/// Where the bytes come from: bytes can be sent again on a retry, a reader only once.
+enum Data<'a> {
+    Bytes(std::borrow::Cow<'a, [u8]>),
+    Reader(Option<Box<dyn Read + 'a>>),
 }
 
 impl<'a> BodySource<'a> {
     /// No data.
     pub fn empty() -> BodySource<'a> {
+        BodySource::bytes(std::borrow::Cow::Borrowed(&[]))
+    }
+
+    fn bytes(bytes: std::borrow::Cow<'a, [u8]>) -> BodySource<'a> {
         BodySource {
-            reader: None,
-            length: Some(0),
+            length: Some(bytes.len() as u64),
+            data: Data::Bytes(bytes),
             progress: None,
             crc_init: Some(0),
+            reported: None,
         }
     }
 
     /// Any reader; `length` None sends it with chunked transfer.
     pub fn reader(reader: impl Read + 'a, length: Option<u64>) -> BodySource<'a> {
         BodySource {
-            reader: Some(Box::new(reader)),
+            data: Data::Reader(Some(Box::new(reader))),
             length,
             progress: None,
             crc_init: Some(0),
+            reported: None,
         }
     }
 
     pub fn length(&self) -> Option<u64> {
         self.length
+    }
+
+    /// Whether the data can be sent again (bytes and text can; a reader cannot).
+    pub fn is_replayable(&self) -> bool {
+        matches!(self.data, Data::Bytes(_))
     }
 
     /// Calls `progress(consumed, total)` once per chunk sent.
@@ -145,7 +221,7 @@ impl From<()> for BodySource<'_> {
 
 impl<'a> From<&'a [u8]> for BodySource<'a> {
     fn from(bytes: &'a [u8]) -> Self {
-        BodySource::reader(bytes, Some(bytes.len() as u64))
+        BodySource::bytes(std::borrow::Cow::Borrowed(bytes))
     }
 }
 
@@ -163,8 +239,7 @@ impl<'a> From<&'a Vec<u8>> for BodySource<'a> {
 
 impl From<Vec<u8>> for BodySource<'_> {
     fn from(bytes: Vec<u8>) -> Self {
-        let length = bytes.len() as u64;
-        BodySource::reader(io::Cursor::new(bytes), Some(length))
+        BodySource::bytes(std::borrow::Cow::Owned(bytes))
     }
 }
 
@@ -204,6 +279,7 @@ pub struct Client {
     signer: Signer,
     endpoint: Endpoint,
     enable_crc: bool,
+    retry: RetryPolicy,
     /// Seconds to add to the local clock, learned from `RequestTimeTooSkewed` answers; shared
     /// by clones, since they talk to the same OSS.
     clock_offset: Arc<AtomicI64>,
@@ -241,6 +317,7 @@ impl Client {
             signer,
             endpoint,
             enable_crc: options.enable_crc,
+            retry: options.retry,
             clock_offset: Arc::new(AtomicI64::new(0)),
         })
     }
@@ -283,57 +360,86 @@ impl Client {
         op: &O,
         body: impl Into<BodySource<'a>>,
     ) -> Result<O::Output, Error> {
-        let (head, bytes) = self.exchange_bytes(op.request()?, body.into())?;
-        self.learn(op.parse(&head, &bytes))
+        let request = op.request()?;
+        self.run(&request, &mut body.into(), |head, body| {
+            let bytes = read_small(body)?;
+            self.learn(op.parse(&head, &bytes))
+        })
     }
 
     /// Runs an operation that answers with object data (GetObject): its parsed head, and the
     /// data as a stream. With `verify_crc` (and CRC checks on), a complete 200 answer is checked
-    /// against `x-oss-hash-crc64ecma` when the stream reaches its end.
+    /// against `x-oss-hash-crc64ecma` when the stream reaches its end. Retries cover getting
+    /// the answer's head, not the data after it.
     pub fn open<O: Operation>(
         &self,
         op: &O,
         verify_crc: bool,
         progress: Option<Progress<'static>>,
     ) -> Result<(O::Output, ObjectReader), Error> {
-        let (head, body) = self.exchange(op.request()?, BodySource::empty())?;
-        if !head.is_success() {
-            let bytes = read_small(body)?;
-            let output = self.learn(op.parse(&head, &bytes))?;
-            let empty: Box<dyn Read + Send> = Box::new(io::empty());
-            return Ok((output, ObjectReader::new(empty, Some(0), None, progress)));
-        }
-        let output = op.parse(&head, &[])?;
-        let length = head
-            .number("content-length")
-            .map_err(oss_core::Error::from)?;
-        // A ranged (206) answer carries the whole object's CRC, not the range's.
-        let whole = head.status == 200 && head.header("content-range").is_none();
-        let expected_crc = (verify_crc && self.enable_crc && whole)
-            .then(|| head.header("x-oss-hash-crc64ecma").map(str::to_string))
-            .flatten();
-        let reader: Box<dyn Read + Send> = Box::new(body.into_reader());
-        Ok((
-            output,
-            ObjectReader::new(reader, length, expected_crc, progress),
-        ))
+        let request = op.request()?;
+        let mut progress = progress;
+        self.run(&request, &mut BodySource::empty(), |head, body| {
+            if !head.is_success() {
+                let bytes = read_small(body)?;
+                let output = self.learn(op.parse(&head, &bytes))?;
+                let empty: Box<dyn Read + Send> = Box::new(io::empty());
+                let reader = ObjectReader::new(empty, Some(0), None, progress.take());
+                return Ok((output, reader));
+            }
+            let output = op.parse(&head, &[])?;
+            let length = head
+                .number("content-length")
+                .map_err(oss_core::Error::from)?;
+            // A ranged (206) answer carries the whole object's CRC, not the range's.
+            let whole = head.status == 200 && head.header("content-range").is_none();
+            let expected_crc = (verify_crc && self.enable_crc && whole)
+                .then(|| head.header("x-oss-hash-crc64ecma").map(str::to_string))
+                .flatten();
+            let reader: Box<dyn Read + Send> = Box::new(body.into_reader());
+            let reader = ObjectReader::new(reader, length, expected_crc, progress.take());
+            Ok((output, reader))
+        })
     }
 
-    /// Signs `request` now and sends it with `source`; the answer's head and its body, read
-    /// whole (XML answers only).
-    pub(crate) fn exchange_bytes(
+    /// Sends `request` with `source` and hands the answer to `finish`, again after a pause
+    /// while [`RetryPolicy`] allows: the error must be one a retry can cure, the data must be
+    /// replayable, and the method idempotent (POST is not) — except for a refused clock, which
+    /// OSS rejects before doing anything, and which is retried with the corrected time.
+    pub(crate) fn run<T>(
         &self,
-        request: Request,
-        source: BodySource<'_>,
-    ) -> Result<(ResponseHead, Vec<u8>), Error> {
-        let (head, body) = self.exchange(request, source)?;
-        Ok((head, read_small(body)?))
+        request: &Request,
+        source: &mut BodySource<'_>,
+        mut finish: impl FnMut(ResponseHead, ureq::Body) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let idempotent = request.method() != Method::Post;
+        let mut attempt = 0;
+        loop {
+            let result = self
+                .exchange(request.clone(), source)
+                .and_then(|(head, body)| finish(head, body));
+            let error = match result {
+                Ok(value) => return Ok(value),
+                Err(error) => error,
+            };
+            let skewed = error
+                .server_error()
+                .is_some_and(|e| e.raw_code == "RequestTimeTooSkewed");
+            let may_retry = source.is_replayable()
+                && (skewed || (idempotent && error.is_retryable()))
+                && attempt + 1 < self.retry.max_attempts;
+            if !may_retry {
+                return Err(error);
+            }
+            std::thread::sleep(self.retry.delay(attempt));
+            attempt += 1;
+        }
     }
 
     fn exchange(
         &self,
         request: Request,
-        source: BodySource<'_>,
+        source: &mut BodySource<'_>,
     ) -> Result<(ResponseHead, ureq::Body), Error> {
         let signed = self.signer.sign(request, &self.endpoint, self.now())?;
         let mut builder = ureq::http::Request::builder()
@@ -350,14 +456,34 @@ impl Client {
             Body::Empty if takes_body => self.agent.run(builder.body(&[][..]).map_err(http)?)?,
             Body::Empty => self.agent.run(builder.body(()).map_err(http)?)?,
             Body::Stream { length } => {
-                let reader: Box<dyn Read + '_> = match (source.reader, length) {
-                    (None, _) => Box::new(io::empty()),
-                    // The operation's length is what was signed and announced: never send more.
-                    (Some(reader), Some(length)) => Box::new(reader.take(length)),
-                    (Some(reader), None) => reader,
+                let BodySource {
+                    data,
+                    progress,
+                    reported,
+                    crc_init,
+                    ..
+                } = source;
+                let reader: Box<dyn Read + '_> = match (data, length) {
+                    (Data::Bytes(bytes), _) => Box::new(&bytes[..]),
+                    (Data::Reader(reader), _) => match (reader.take(), length) {
+                        // Sent once already (a retry is never attempted then, but be safe).
+                        (None, _) => Box::new(io::empty()),
+                        // The operation's length is what was signed and announced: never
+                        // send more.
+                        (Some(reader), Some(length)) => Box::new(reader.take(length)),
+                        (Some(reader), None) => reader,
+                    },
                 };
-                let crc = Crc64::with_init(source.crc_init.unwrap_or(0));
-                let mut chunked = Chunked::new(reader, length, crc, source.progress);
+                let progress = progress.as_mut().map(|progress| {
+                    Box::new(move |done: u64, total: Option<u64>| {
+                        if reported.is_none_or(|high| done > high) {
+                            *reported = Some(done);
+                            progress(done, total);
+                        }
+                    }) as Progress<'_>
+                });
+                let crc = Crc64::with_init(crc_init.unwrap_or(0));
+                let mut chunked = Chunked::new(reader, length, crc, progress);
                 if let Some(length) = length {
                     builder = builder.header("content-length", length);
                 }
@@ -371,7 +497,7 @@ impl Client {
                 let response = sent?;
                 finished.map_err(Error::from_io)?;
                 // Only a stored upload has a CRC to compare with; errors go to the parser.
-                if self.enable_crc && source.crc_init.is_some() && response.status().is_success() {
+                if self.enable_crc && crc_init.is_some() && response.status().is_success() {
                     let server = response
                         .headers()
                         .get("x-oss-hash-crc64ecma")
@@ -403,7 +529,7 @@ impl Client {
     }
 }
 
-fn read_small(body: ureq::Body) -> Result<Vec<u8>, Error> {
+pub(crate) fn read_small(body: ureq::Body) -> Result<Vec<u8>, Error> {
     let mut bytes = Vec::new();
     body.into_with_config()
         .limit(XML_LIMIT)

@@ -31,9 +31,13 @@ impl<O: Paginated> Iterator for Pages<'_, O> {
             return None;
         }
         let request = self.pager.next_operation()?.request();
+        let pager = &mut self.pager;
+        let client = self.client;
         let page = request.map_err(Error::from).and_then(|request| {
-            let (head, body) = self.client.exchange_bytes(request, BodySource::empty())?;
-            self.client.learn(self.pager.handle_response(&head, &body))
+            client.run(&request, &mut BodySource::empty(), |head, body| {
+                let bytes = crate::client::read_small(body)?;
+                client.learn(pager.handle_response(&head, &bytes))
+            })
         });
         self.failed = page.is_err();
         Some(page)

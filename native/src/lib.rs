@@ -17,7 +17,7 @@ mod service;
 mod transfer;
 
 pub use bucket::{Bucket, GetObjectResult};
-pub use client::{BodySource, Client, Options, Session};
+pub use client::{BodySource, Client, Options, RetryPolicy, Session};
 pub use error::Error;
 pub use iter::{ListEntry, Pages};
 pub use service::Service;

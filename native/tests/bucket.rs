@@ -3,6 +3,7 @@
 
 use std::io::{Read, Write as _};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use oss_core::ErrorCode;
 use oss_core::Headers;
@@ -10,7 +11,9 @@ use oss_core::ops::multipart::PartInfo;
 use oss_core::request::Method;
 use oss_emulator::store::MemoryStore;
 use oss_emulator::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Emulator, Faults, Server};
-use oss_native::{BodySource, Bucket, CHUNK_SIZE, Error, ListEntry, Service, auth};
+use oss_native::{
+    BodySource, Bucket, CHUNK_SIZE, Error, ListEntry, Options, RetryPolicy, Service, auth,
+};
 
 struct Setup {
     server: Server,
@@ -630,25 +633,94 @@ fn bad_input_is_refused_before_sending() {
 
 #[test]
 fn a_skewed_clock_is_corrected_from_the_servers_answer() {
-    let Setup {
-        server: _server,
-        bucket,
-    } = setup("skew");
-    // An hour behind: OSS allows 15 minutes.
+    let Setup { server, bucket } = setup("skew");
+    // An hour behind: OSS allows 15 minutes. The refused request is sent again at once with
+    // the corrected clock.
     bucket.client().set_clock_offset(-3600);
-    let error = bucket.get_bucket_acl().unwrap_err();
+    bucket.get_bucket_acl().unwrap();
+    assert!(
+        bucket.client().clock_offset().abs() <= 2,
+        "{}",
+        bucket.client().clock_offset()
+    );
+
+    // Without retries the error shows, and the next request is signed with the corrected clock.
+    let options = Options {
+        retry: RetryPolicy::none(),
+        ..Options::default()
+    };
+    let once = Bucket::with_options(signer(), &server.url(), "skew", &options).unwrap();
+    once.client().set_clock_offset(-3600);
+    let error = once.get_bucket_acl().unwrap_err();
     assert_eq!(
         error.server_error().unwrap().raw_code,
         "RequestTimeTooSkewed"
     );
     assert!(error.is_retryable());
     assert!(
-        bucket.client().clock_offset().abs() <= 2,
+        once.client().clock_offset().abs() <= 2,
         "{}",
-        bucket.client().clock_offset()
+        once.client().clock_offset()
     );
-    // The next request is signed with the corrected clock.
-    bucket.get_bucket_acl().unwrap();
+    once.get_bucket_acl().unwrap();
+}
+
+/// A bucket that retries often and fast, over an emulator injecting `faults` once set up.
+fn retrying(name: &str, faults: &str, max_attempts: u32) -> (Server, Bucket) {
+    let Setup { server, .. } = setup_with(name, Some(faults));
+    let options = Options {
+        retry: RetryPolicy {
+            max_attempts,
+            base_delay: Duration::from_millis(1),
+            max_delay: Duration::from_millis(5),
+        },
+        ..Options::default()
+    };
+    let bucket = Bucket::with_options(signer(), &server.url(), name, &options).unwrap();
+    server.emulator().faults().unwrap().set_enabled(true);
+    (server, bucket)
+}
+
+#[test]
+fn retries_ride_out_injected_503s_and_resets() {
+    let (server, bucket) = retrying("flaky", "seed=5,error503=0.3,reset_after=100:0.2", 12);
+    let data = pattern(50_000);
+    for i in 0..10 {
+        let key = format!("k{i}");
+        // Bytes can be sent again, so every upload completes, through 503s and uploads cut
+        // after 100 bytes.
+        bucket.put_object(&key, &data[..]).unwrap();
+        assert!(bucket.object_exists(&key).unwrap());
+    }
+    let keys = bucket
+        .object_iter("", "", "", 3)
+        .map(|e| e.map(|e| e.key().to_string()));
+    assert_eq!(keys.collect::<Result<Vec<_>, _>>().unwrap().len(), 10);
+
+    // A download cut in the middle of its data is not retried here (that is a resumable
+    // download's job), so the data is checked with resets off and 503s on.
+    server.emulator().faults().unwrap().set_enabled(false);
+    let (_server, reader) = retrying("flaky-get", "seed=9,error503=0.4", 12);
+    reader.put_object("k", &data[..]).unwrap();
+    for _ in 0..10 {
+        assert_eq!(get(&reader, "k"), data);
+    }
+}
+
+#[test]
+fn what_cannot_be_replayed_is_not_retried() {
+    let (_server, bucket) = retrying("no-replay", "seed=1,error503=1", 5);
+    // A reader is consumed by the first attempt: its failure is reported as it is.
+    let error = bucket
+        .put_object("k", BodySource::reader(&b"data"[..], Some(4)))
+        .unwrap_err();
+    assert_eq!(error.server_error().unwrap().status, 503);
+    // POST is not idempotent: an append is never sent twice.
+    let error = bucket.append_object("log", 0, "x", None).unwrap_err();
+    assert_eq!(error.server_error().unwrap().status, 503);
+    // Idempotent requests with replayable data give up after max_attempts.
+    let error = bucket.put_object("k", "data").unwrap_err();
+    assert_eq!(error.server_error().unwrap().status, 503);
 }
 
 #[test]
