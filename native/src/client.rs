@@ -142,9 +142,11 @@ pub struct BodySource<'a> {
     reported: Option<u64>,
 }
 
-/// Where the bytes come from: bytes can be sent again on a retry, a reader only once.
+/// Where the bytes come from: bytes and files can be sent again on a retry (a file from
+/// where it stood), a reader only once.
 enum Data<'a> {
     Bytes(std::borrow::Cow<'a, [u8]>),
+    File { file: File, start: u64 },
     Reader(Option<Box<dyn Read + 'a>>),
 }
 
@@ -179,9 +181,9 @@ impl<'a> BodySource<'a> {
         self.length
     }
 
-    /// Whether the data can be sent again (bytes and text can; a reader cannot).
+    /// Whether the data can be sent again (bytes, text and files can; a reader cannot).
     pub fn is_replayable(&self) -> bool {
-        matches!(self.data, Data::Bytes(_))
+        !matches!(self.data, Data::Reader(_))
     }
 
     /// Calls `progress(consumed, total)` once per chunk sent.
@@ -257,19 +259,23 @@ impl From<String> for BodySource<'_> {
 }
 
 /// From the file's current position to its end; the length comes from its metadata, so the
-/// upload is sized (chunked when the metadata cannot be read).
+/// upload is sized, and a retry reads again from the same position. A file whose position or
+/// size cannot be read goes as a plain reader (chunked, sent once).
 impl From<File> for BodySource<'_> {
-    fn from(file: File) -> Self {
-        let length = file_remaining(&file);
-        BodySource::reader(file, length)
+    fn from(mut file: File) -> Self {
+        use std::io::Seek as _;
+        let position = file.stream_position();
+        match (position, file.metadata()) {
+            (Ok(start), Ok(metadata)) => BodySource {
+                length: Some(metadata.len().saturating_sub(start)),
+                data: Data::File { file, start },
+                progress: None,
+                crc_init: Some(0),
+                reported: None,
+            },
+            _ => BodySource::reader(file, None),
+        }
     }
-}
-
-fn file_remaining(file: &File) -> Option<u64> {
-    use std::io::Seek as _;
-    let length = file.metadata().ok()?.len();
-    let position = (&*file).stream_position().ok()?;
-    Some(length.saturating_sub(position))
 }
 
 /// Sends operations: a connection pool, a signer, an endpoint and a clock.
@@ -465,6 +471,15 @@ impl Client {
                 } = source;
                 let reader: Box<dyn Read + '_> = match (data, length) {
                     (Data::Bytes(bytes), _) => Box::new(&bytes[..]),
+                    (Data::File { file, start }, _) => {
+                        use std::io::Seek as _;
+                        file.seek(io::SeekFrom::Start(*start)).map_err(Error::Io)?;
+                        let file: &mut File = file;
+                        match length {
+                            Some(length) => Box::new(file.take(length)),
+                            None => Box::new(file),
+                        }
+                    }
                     (Data::Reader(reader), _) => match (reader.take(), length) {
                         // Sent once already (a retry is never attempted then, but be safe).
                         (None, _) => Box::new(io::empty()),

@@ -708,6 +708,39 @@ fn retries_ride_out_injected_503s_and_resets() {
 }
 
 #[test]
+fn files_are_sent_again_from_where_they_stood() {
+    use std::io::{Seek as _, SeekFrom};
+    let (server, bucket) = retrying("files-retry", "seed=2,error503=0.5", 12);
+    let data = pattern(3 * CHUNK_SIZE);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("f");
+    std::fs::write(&path, &data).unwrap();
+    for i in 0..6 {
+        let (calls, callback) = recorder();
+        let key = format!("whole{i}");
+        bucket
+            .put_object_from_file(&key, &path, Headers::new(), Some(Box::new(callback)))
+            .unwrap();
+        // Retried or not, progress never goes back and ends at the total once.
+        let calls = calls.lock().unwrap().clone();
+        assert!(calls.windows(2).all(|w| w[0].0 < w[1].0), "{calls:?}");
+        assert_eq!(
+            calls.last(),
+            Some(&(data.len() as u64, Some(data.len() as u64)))
+        );
+    }
+    let mut file = std::fs::File::open(&path).unwrap();
+    file.seek(SeekFrom::Start(1000)).unwrap();
+    bucket.put_object("tail", file).unwrap();
+
+    server.emulator().faults().unwrap().set_enabled(false);
+    for i in 0..6 {
+        assert_eq!(get(&bucket, &format!("whole{i}")), data);
+    }
+    assert_eq!(get(&bucket, "tail"), &data[1000..]);
+}
+
+#[test]
 fn what_cannot_be_replayed_is_not_retried() {
     let (_server, bucket) = retrying("no-replay", "seed=1,error503=1", 5);
     // A reader is consumed by the first attempt: its failure is reported as it is.
