@@ -664,7 +664,7 @@ impl Bucket {
             request = request.with_query(name, value.as_deref());
         }
         let now = self.client.now();
-        Ok(self.client.signer().presign(
+        Ok(self.client.signer()?.presign(
             request,
             self.client.endpoint(),
             now,

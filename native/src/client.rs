@@ -4,16 +4,18 @@
 use std::fmt;
 use std::fs::File;
 use std::io::{self, Read};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use oss_core::Credentials;
 use oss_core::crc64::{Crc64, check_crc64};
 use oss_core::ops::Operation;
 use oss_core::sign::Signer;
 use oss_core::{Addressing, Body, Endpoint, Method, Request, ResponseHead};
 
 use crate::Error;
+use crate::credentials::CredentialsProvider;
 use crate::transfer::{Chunked, ObjectReader, Progress};
 
 /// XML answers (listings, configurations, errors) are small; a body beyond this is not OSS.
@@ -278,11 +280,23 @@ impl From<File> for BodySource<'_> {
     }
 }
 
+/// Who signs: one signer, or credentials read from a provider before each request.
+#[derive(Clone)]
+enum Auth {
+    Fixed(Signer),
+    Provided {
+        provider: Arc<dyn CredentialsProvider>,
+        /// The signer of the last credentials, so that its HMAC key is not derived again for
+        /// every request.
+        cache: Arc<Mutex<Option<(Credentials, Signer)>>>,
+    },
+}
+
 /// Sends operations: a connection pool, a signer, an endpoint and a clock.
 #[derive(Clone)]
 pub struct Client {
     agent: ureq::Agent,
-    signer: Signer,
+    auth: Auth,
     endpoint: Endpoint,
     enable_crc: bool,
     retry: RetryPolicy,
@@ -294,7 +308,13 @@ pub struct Client {
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("signer", &self.signer)
+            .field(
+                "auth",
+                &match &self.auth {
+                    Auth::Fixed(signer) => format!("{signer:?}"),
+                    Auth::Provided { .. } => "provider".to_string(),
+                },
+            )
             .field("endpoint", &self.endpoint)
             .field("enable_crc", &self.enable_crc)
             .field("clock_offset", &self.clock_offset.load(Ordering::Relaxed))
@@ -320,7 +340,7 @@ impl Client {
         }
         Ok(Client {
             agent: session.agent.clone(),
-            signer,
+            auth: Auth::Fixed(signer),
             endpoint,
             enable_crc: options.enable_crc,
             retry: options.retry,
@@ -328,8 +348,37 @@ impl Client {
         })
     }
 
-    pub fn signer(&self) -> &Signer {
-        &self.signer
+    /// A client whose credentials come from `provider`, read before each request.
+    pub fn with_provider(
+        provider: Arc<dyn CredentialsProvider>,
+        endpoint: &str,
+        options: &Options,
+    ) -> Result<Client, Error> {
+        let mut client = Client::new(Signer::anonymous(), endpoint, options)?;
+        client.auth = Auth::Provided {
+            provider,
+            cache: Arc::default(),
+        };
+        Ok(client)
+    }
+
+    /// The signer for a request made now.
+    pub fn signer(&self) -> Result<Signer, Error> {
+        match &self.auth {
+            Auth::Fixed(signer) => Ok(signer.clone()),
+            Auth::Provided { provider, cache } => {
+                let credentials = provider.credentials(self.now())?;
+                let mut cache = cache.lock().unwrap_or_else(|p| p.into_inner());
+                if let Some((cached, signer)) = cache.as_ref()
+                    && *cached == credentials
+                {
+                    return Ok(signer.clone());
+                }
+                let signer = Signer::v1(credentials.clone());
+                *cache = Some((credentials, signer.clone()));
+                Ok(signer)
+            }
+        }
     }
 
     pub fn endpoint(&self) -> &Endpoint {
@@ -447,7 +496,7 @@ impl Client {
         request: Request,
         source: &mut BodySource<'_>,
     ) -> Result<(ResponseHead, ureq::Body), Error> {
-        let signed = self.signer.sign(request, &self.endpoint, self.now())?;
+        let signed = self.signer()?.sign(request, &self.endpoint, self.now())?;
         let mut builder = ureq::http::Request::builder()
             .method(signed.method.as_str())
             .uri(&signed.url);

@@ -11,6 +11,7 @@
 
 mod bucket;
 mod client;
+mod credentials;
 mod error;
 mod iter;
 mod service;
@@ -18,6 +19,7 @@ mod transfer;
 
 pub use bucket::{Bucket, GetObjectResult};
 pub use client::{BodySource, Client, Options, RetryPolicy, Session};
+pub use credentials::{CredentialsProvider, StaticCredentials, StsCredentials};
 pub use error::Error;
 pub use iter::{ListEntry, Pages};
 pub use service::Service;

@@ -979,3 +979,60 @@ fn handles_cross_threads() {
     send::<oss_native::GetObjectResult>();
     send::<Error>();
 }
+
+#[test]
+fn sts_credentials_are_renewed_before_they_expire() {
+    use oss_emulator::AccessKey;
+    use oss_native::{Client, StsCredentials};
+    let keys = vec![
+        AccessKey::new(DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET),
+        AccessKey::sts("STS.first", "first-secret", "first-token"),
+        AccessKey::sts("STS.second", "second-secret", "second-token"),
+    ];
+    let server = Server::start(
+        Emulator::new(MemoryStore::new()).with_keys(keys),
+        "127.0.0.1:0",
+    )
+    .unwrap();
+    Bucket::new(signer(), &server.url(), "sts")
+        .unwrap()
+        .create_bucket(None, None)
+        .unwrap();
+
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let refreshes = Arc::new(Mutex::new(0));
+    let counter = refreshes.clone();
+    let provider = StsCredentials::new(move || {
+        let mut n = counter.lock().unwrap();
+        *n += 1;
+        // The first key expires within the five-minute margin: it is used once, then renewed.
+        let (id, secret, token, lifetime) = match *n {
+            1 => ("STS.first", "first-secret", "first-token", 60),
+            _ => ("STS.second", "second-secret", "second-token", 3600),
+        };
+        Ok((
+            oss_native::Credentials::sts(id, secret, token)?,
+            now + lifetime,
+        ))
+    });
+    let client =
+        Client::with_provider(Arc::new(provider), &server.url(), &Options::default()).unwrap();
+    let bucket = Bucket::with_client(client, "sts");
+    bucket.put_object("k", "v").unwrap();
+    assert_eq!(*refreshes.lock().unwrap(), 1);
+    bucket.put_object("k", "w").unwrap();
+    assert_eq!(get(&bucket, "k"), b"w");
+    assert_eq!(*refreshes.lock().unwrap(), 2, "renewed once, then kept");
+
+    // A provider that fails stops the request before anything is sent.
+    let failing = StsCredentials::new(|| Err(Error::Io(std::io::Error::other("no STS today"))));
+    let client =
+        Client::with_provider(Arc::new(failing), &server.url(), &Options::default()).unwrap();
+    let error = Bucket::with_client(client, "sts")
+        .get_object("k")
+        .unwrap_err();
+    assert!(matches!(error, Error::Io(_)), "{error:?}");
+}
