@@ -179,6 +179,23 @@ impl<'a> BodySource<'a> {
         }
     }
 
+    /// An iterator of chunks (oss2 takes a generator): sent chunked unless `length` is given.
+    pub fn chunks<I>(chunks: I, length: Option<u64>) -> BodySource<'a>
+    where
+        I: IntoIterator,
+        I::Item: AsRef<[u8]>,
+        I::IntoIter: 'a,
+    {
+        BodySource::reader(
+            ChunkReader {
+                chunks: chunks.into_iter(),
+                current: None,
+                pos: 0,
+            },
+            length,
+        )
+    }
+
     pub fn length(&self) -> Option<u64> {
         self.length
     }
@@ -290,6 +307,40 @@ enum Auth {
         /// every request.
         cache: Arc<Mutex<Option<(Credentials, Signer)>>>,
     },
+}
+
+/// Reads an iterator of chunks as one stream.
+struct ChunkReader<I: Iterator> {
+    chunks: I,
+    current: Option<I::Item>,
+    pos: usize,
+}
+
+impl<I> Read for ChunkReader<I>
+where
+    I: Iterator,
+    I::Item: AsRef<[u8]>,
+{
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        loop {
+            if let Some(chunk) = &self.current {
+                let rest = &chunk.as_ref()[self.pos..];
+                if !rest.is_empty() {
+                    let n = rest.len().min(out.len());
+                    out[..n].copy_from_slice(&rest[..n]);
+                    self.pos += n;
+                    return Ok(n);
+                }
+            }
+            match self.chunks.next() {
+                Some(chunk) => {
+                    self.current = Some(chunk);
+                    self.pos = 0;
+                }
+                None => return Ok(0),
+            }
+        }
+    }
 }
 
 /// Sends operations: a connection pool, a signer, an endpoint and a clock.

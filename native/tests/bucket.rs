@@ -112,6 +112,21 @@ fn every_data_source_round_trips() {
         .unwrap();
     assert_eq!(result.crc, Some(oss_core::crc64::checksum(&data)));
 
+    let chunks = data.chunks(7000).map(<[u8]>::to_vec);
+    bucket
+        .put_object("chunks", BodySource::chunks(chunks, None))
+        .unwrap();
+    bucket
+        .put_object(
+            "sized-chunks",
+            BodySource::chunks(data.chunks(333), Some(data.len() as u64)),
+        )
+        .unwrap();
+    bucket
+        .put_object("no-chunks", BodySource::chunks(Vec::<Vec<u8>>::new(), None))
+        .unwrap();
+    assert_eq!(get(&bucket, "no-chunks"), b"");
+
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("upload.bin");
     std::fs::write(&path, &data).unwrap();
