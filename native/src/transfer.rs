@@ -127,7 +127,6 @@ pub struct ObjectReader {
     body: Chunked<'static, Box<dyn Read + Send>>,
     /// `x-oss-hash-crc64ecma` to compare with at the end; None when not checking.
     expected_crc: Option<String>,
-    checked: bool,
 }
 
 impl ObjectReader {
@@ -140,7 +139,6 @@ impl ObjectReader {
         ObjectReader {
             body: Chunked::new(body, length, Crc64::new(), progress),
             expected_crc,
-            checked: false,
         }
     }
 
@@ -158,9 +156,10 @@ impl ObjectReader {
 impl Read for ObjectReader {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
         let n = self.body.read(out)?;
-        if n == 0 && !out.is_empty() && !self.checked && self.body.is_done() {
-            self.checked = true;
+        if n == 0 && !out.is_empty() && self.body.is_done() {
             if let Some(expected) = &self.expected_crc {
+                // Checked at every read of the end, not once: a caller that reads again after
+                // the error must not see a clean end of the data.
                 check_crc64(self.body.crc.value(), Some(expected))
                     .map_err(|e| Error::from(e).into_io())?;
             }

@@ -497,12 +497,10 @@ fn corrupted_download_is_inconsistent_and_writes_nothing() {
     server.emulator().faults().unwrap().set_enabled(true);
 
     let mut bytes = Vec::new();
-    let error = bucket
-        .get_object("k")
-        .unwrap()
-        .read_to_end(&mut bytes)
-        .unwrap_err();
-    let error = Error::from_io(error);
+    let mut result = bucket.get_object("k").unwrap();
+    let error = Error::from_io(result.read_to_end(&mut bytes).unwrap_err());
+    // Reading on after the error does not turn it into a clean end.
+    assert!(Error::from_io(result.read(&mut [0u8; 16]).unwrap_err()).is_inconsistent());
     assert!(error.is_inconsistent(), "{error:?}");
     assert!(error.is_retryable());
     assert_eq!(bytes.len(), data.len());
