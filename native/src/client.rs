@@ -604,13 +604,15 @@ impl Client {
                 }
                 let body = ureq::SendBody::from_reader(&mut chunked);
                 let sent = self.agent.run(builder.body(body).map_err(http)?);
-                let finished = chunked.finish();
                 // A failing source is the caller's problem, not the network's.
                 if let Some(e) = chunked.source_error.take() {
                     return Err(Error::Io(e));
                 }
                 let response = sent?;
-                finished.map_err(Error::from_io)?;
+                // Only a stored upload completes its progress (an empty body is never read).
+                if response.status().is_success() {
+                    chunked.finish().map_err(Error::from_io)?;
+                }
                 // Only a stored upload has a CRC to compare with; errors go to the parser.
                 if self.enable_crc && crc_init.is_some() && response.status().is_success() {
                     let server = response
