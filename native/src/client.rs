@@ -196,6 +196,18 @@ impl<'a> BodySource<'a> {
         )
     }
 
+    /// `length` bytes of `file` from `start` (one part of a multipart upload): sized, and sent
+    /// again from `start` on a retry.
+    pub fn file_section(file: File, start: u64, length: u64) -> BodySource<'a> {
+        BodySource {
+            data: Data::File { file, start },
+            length: Some(length),
+            progress: None,
+            crc_init: Some(0),
+            reported: None,
+        }
+    }
+
     pub fn length(&self) -> Option<u64> {
         self.length
     }

@@ -14,6 +14,7 @@ mod client;
 mod credentials;
 mod error;
 mod iter;
+mod resumable;
 mod service;
 mod transfer;
 
@@ -22,6 +23,10 @@ pub use client::{BodySource, Client, Options, RetryPolicy, Session};
 pub use credentials::{CredentialsProvider, StaticCredentials, StsCredentials};
 pub use error::Error;
 pub use iter::{ListEntry, Pages};
+pub use resumable::{
+    DEFAULT_MULTIPART_THRESHOLD, DEFAULT_PART_SIZE, MAX_PART_COUNT, MIN_PART_SIZE,
+    ResumableOptions, ResumableUploadResult, determine_part_size, resumable_upload,
+};
 pub use service::Service;
 pub use transfer::{CHUNK_SIZE, ObjectReader, Progress};
 

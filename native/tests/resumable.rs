@@ -1,0 +1,321 @@
+//! `resumable_upload` against the emulator over real HTTP: parallel parts, progress across
+//! threads, resuming after an interruption with only the missing parts, injected 503s, a file
+//! changed between runs.
+
+use std::io::Read;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use oss_core::crc64::checksum;
+use oss_emulator::store::MemoryStore;
+use oss_emulator::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Emulator, Faults, Server};
+use oss_native::{
+    Bucket, Options, ResumableOptions, RetryPolicy, auth, determine_part_size, resumable_upload,
+};
+
+const MIB: u64 = 1024 * 1024;
+
+fn signer() -> oss_native::Signer {
+    auth(DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET).unwrap()
+}
+
+/// An emulator with `name` created; `faults` (if any) switched on once it is, and a bucket
+/// retrying `max_attempts` times, fast.
+fn setup(name: &str, faults: Option<&str>, max_attempts: u32) -> (Server, Bucket) {
+    let mut emulator = Emulator::new(MemoryStore::new());
+    if let Some(spec) = faults {
+        let faults = Faults::parse(spec).unwrap();
+        faults.set_enabled(false);
+        emulator = emulator.with_faults(faults);
+    }
+    let server = Server::start(emulator, "127.0.0.1:0").unwrap();
+    let options = Options {
+        retry: RetryPolicy {
+            max_attempts,
+            base_delay: Duration::from_millis(1),
+            max_delay: Duration::from_millis(5),
+        },
+        ..Options::default()
+    };
+    let bucket = Bucket::with_options(signer(), &server.url(), name, &options).unwrap();
+    bucket.create_bucket(None, None).unwrap();
+    if let Some(faults) = server.emulator().faults() {
+        faults.set_enabled(true);
+    }
+    (server, bucket)
+}
+
+fn pattern(length: usize, salt: u8) -> Vec<u8> {
+    (0..length)
+        .map(|i| ((i.wrapping_mul(2_654_435_761) >> 13) as u8) ^ salt)
+        .collect()
+}
+
+fn get(bucket: &Bucket, key: &str) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    bucket
+        .get_object(key)
+        .unwrap()
+        .read_to_end(&mut bytes)
+        .unwrap();
+    bytes
+}
+
+type Calls = Arc<Mutex<Vec<(u64, Option<u64>)>>>;
+
+fn options<'a>(dir: &Path, part_size: u64, threads: usize) -> ResumableOptions<'a> {
+    ResumableOptions {
+        multipart_threshold: MIB,
+        part_size,
+        num_threads: threads,
+        checkpoint_dir: Some(dir.join("checkpoints")),
+        ..ResumableOptions::default()
+    }
+}
+
+fn with_recorder<'a>(mut options: ResumableOptions<'a>, calls: &Calls) -> ResumableOptions<'a> {
+    let sink = calls.clone();
+    options.progress = Some(Box::new(move |done, total| {
+        sink.lock().unwrap().push((done, total))
+    }));
+    options
+}
+
+fn checkpoints(dir: &Path) -> usize {
+    std::fs::read_dir(dir.join("checkpoints"))
+        .map(|d| d.count())
+        .unwrap_or(0)
+}
+
+fn assert_monotonic_to(calls: &[(u64, Option<u64>)], total: u64) {
+    assert!(!calls.is_empty());
+    assert!(calls.windows(2).all(|w| w[0].0 < w[1].0), "not monotonic");
+    assert!(calls.iter().all(|c| c.1 == Some(total)));
+    assert_eq!(calls.last().unwrap().0, total);
+}
+
+#[test]
+fn part_size_stays_within_ten_thousand_parts() {
+    assert_eq!(determine_part_size(20 * MIB, MIB), MIB);
+    assert_eq!(determine_part_size(50 * 1024, MIB), 50 * 1024);
+    assert_eq!(determine_part_size(10 * MIB, 1), 100 * 1024);
+    let huge = 48 * 1024 * 1024 * MIB;
+    let size = determine_part_size(huge, MIB);
+    assert!(huge.div_ceil(size) <= 10_000, "{size}");
+    assert!(size >= MIB);
+}
+
+#[test]
+fn twenty_mib_in_one_mib_parts_on_four_threads() {
+    let (_server, bucket) = setup("resumable", None, 3);
+    let dir = tempfile::tempdir().unwrap();
+    let data = pattern(20 * MIB as usize, 0);
+    let path = dir.path().join("big");
+    std::fs::write(&path, &data).unwrap();
+
+    let calls = Calls::default();
+    let result = resumable_upload(
+        &bucket,
+        "big",
+        &path,
+        with_recorder(options(dir.path(), MIB, 4), &calls),
+    )
+    .unwrap();
+    assert_eq!(result.parts_uploaded, 20);
+    assert_eq!(result.parts_reused, 0);
+    assert_eq!(result.part_size, MIB);
+    assert_eq!(result.result.crc, Some(checksum(&data)));
+    assert_eq!(get(&bucket, "big"), data);
+    assert_monotonic_to(&calls.lock().unwrap(), data.len() as u64);
+    // The checkpoint is gone, and so is the upload.
+    assert_eq!(checkpoints(dir.path()), 0);
+    assert!(
+        bucket
+            .list_multipart_uploads("")
+            .unwrap()
+            .uploads
+            .is_empty()
+    );
+
+    // Below the threshold: one PutObject.
+    let small = pattern(300_000, 1);
+    let small_path = dir.path().join("small");
+    std::fs::write(&small_path, &small).unwrap();
+    let result =
+        resumable_upload(&bucket, "small", &small_path, options(dir.path(), MIB, 4)).unwrap();
+    assert_eq!(result.upload_id, None);
+    assert_eq!(get(&bucket, "small"), small);
+}
+
+#[test]
+fn a_panic_midway_resumes_with_only_the_missing_parts() {
+    let (_server, bucket) = setup("interrupted", None, 3);
+    let dir = tempfile::tempdir().unwrap();
+    let data = pattern(20 * MIB as usize, 2);
+    let path = dir.path().join("big");
+    std::fs::write(&path, &data).unwrap();
+
+    // The process "dies" (a panic through the threads) after 8 MiB were reported.
+    let mut dying = options(dir.path(), MIB, 4);
+    dying.progress = Some(Box::new(|done, _| {
+        if done >= 8 * MIB {
+            panic!("interrupted");
+        }
+    }));
+    let died = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        resumable_upload(&bucket, "big", &path, dying)
+    }));
+    assert!(died.is_err());
+    assert_eq!(checkpoints(dir.path()), 1);
+    let uploads = bucket.list_multipart_uploads("").unwrap().uploads;
+    assert_eq!(uploads.len(), 1);
+    let stored = bucket
+        .list_parts("big", &uploads[0].upload_id)
+        .unwrap()
+        .parts;
+    assert!(!stored.is_empty() && stored.len() < 20, "{}", stored.len());
+
+    let calls = Calls::default();
+    let result = resumable_upload(
+        &bucket,
+        "big",
+        &path,
+        with_recorder(options(dir.path(), MIB, 4), &calls),
+    )
+    .unwrap();
+    assert_eq!(result.upload_id.as_deref(), Some(&uploads[0].upload_id[..]));
+    // Every part the checkpoint recorded was reused; the others (at most the ones that were
+    // in flight besides) were sent.
+    assert!(result.parts_reused >= 1);
+    assert!(result.parts_reused as usize <= stored.len());
+    assert_eq!(result.parts_reused + result.parts_uploaded, 20);
+    let calls = calls.lock().unwrap();
+    assert_eq!(calls[0].0, u64::from(result.parts_reused) * MIB);
+    assert_monotonic_to(&calls, data.len() as u64);
+    assert_eq!(result.result.crc, Some(checksum(&data)));
+    assert_eq!(get(&bucket, "big"), data);
+    assert_eq!(checkpoints(dir.path()), 0);
+}
+
+#[test]
+fn a_failed_run_without_retries_resumes_after() {
+    let (server, bucket) = setup("failing", Some("seed=3,error503=0.25"), 1);
+    let dir = tempfile::tempdir().unwrap();
+    let data = pattern(12 * MIB as usize, 3);
+    let path = dir.path().join("big");
+    std::fs::write(&path, &data).unwrap();
+
+    let mut runs = 0;
+    let mut sent = 0;
+    let result = loop {
+        runs += 1;
+        assert!(runs < 50, "never completed");
+        match resumable_upload(&bucket, "big", &path, options(dir.path(), MIB, 3)) {
+            Ok(result) => break result,
+            Err(e) => {
+                assert_eq!(e.server_error().unwrap().status, 503, "{e}");
+            }
+        }
+        // What the server holds after each failed run is what the next run may reuse.
+        let uploads = bucket.list_multipart_uploads("");
+        if let Ok(uploads) = uploads {
+            sent = sent.max(uploads.uploads.len());
+        }
+    };
+    server.emulator().faults().unwrap().set_enabled(false);
+    assert!(runs > 1, "the faults never struck");
+    assert!(sent <= 1, "one upload at a time");
+    assert_eq!(result.parts_reused + result.parts_uploaded, 12);
+    assert_eq!(result.result.crc, Some(checksum(&data)));
+    assert_eq!(get(&bucket, "big"), data);
+    assert!(
+        bucket
+            .list_multipart_uploads("")
+            .unwrap()
+            .uploads
+            .is_empty()
+    );
+}
+
+#[test]
+fn ten_percent_503s_complete_with_the_right_crc() {
+    let (server, bucket) = setup("flaky", Some("seed=11,error503=0.1"), 10);
+    let dir = tempfile::tempdir().unwrap();
+    let data = pattern(16 * MIB as usize, 4);
+    let path = dir.path().join("big");
+    std::fs::write(&path, &data).unwrap();
+    let calls = Calls::default();
+    let result = resumable_upload(
+        &bucket,
+        "big",
+        &path,
+        with_recorder(options(dir.path(), MIB, 4), &calls),
+    )
+    .unwrap();
+    server.emulator().faults().unwrap().set_enabled(false);
+    assert_eq!(result.parts_uploaded, 16);
+    assert_eq!(result.result.crc, Some(checksum(&data)));
+    assert_monotonic_to(&calls.lock().unwrap(), data.len() as u64);
+    assert_eq!(get(&bucket, "big"), data);
+}
+
+#[test]
+fn a_changed_file_starts_over() {
+    let (_server, bucket) = setup("changed", None, 3);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big");
+    std::fs::write(&path, pattern(6 * MIB as usize, 5)).unwrap();
+
+    let mut dying = options(dir.path(), MIB, 2);
+    dying.progress = Some(Box::new(|done, _| {
+        if done >= 3 * MIB {
+            panic!("interrupted");
+        }
+    }));
+    let died = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        resumable_upload(&bucket, "big", &path, dying)
+    }));
+    assert!(died.is_err());
+    let old = bucket.list_multipart_uploads("").unwrap().uploads;
+    assert_eq!(old.len(), 1);
+
+    // Another file of another size under the same name.
+    let data = pattern(7 * MIB as usize + 12_345, 6);
+    std::fs::write(&path, &data).unwrap();
+    let result = resumable_upload(&bucket, "big", &path, options(dir.path(), MIB, 2)).unwrap();
+    assert_eq!(result.parts_reused, 0);
+    assert_eq!(result.parts_uploaded, 8);
+    assert_ne!(result.upload_id.as_deref(), Some(&old[0].upload_id[..]));
+    assert_eq!(result.result.crc, Some(checksum(&data)));
+    assert_eq!(get(&bucket, "big"), data);
+    // The stale upload was aborted.
+    assert!(
+        bucket
+            .list_multipart_uploads("")
+            .unwrap()
+            .uploads
+            .is_empty()
+    );
+    assert_eq!(checkpoints(dir.path()), 0);
+
+    // An upload the server no longer has (aborted behind the checkpoint's back) also starts
+    // over.
+    let mut dying = options(dir.path(), MIB, 2);
+    dying.progress = Some(Box::new(|done, _| {
+        if done >= 3 * MIB {
+            panic!("interrupted");
+        }
+    }));
+    let died = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        resumable_upload(&bucket, "big", &path, dying)
+    }));
+    assert!(died.is_err());
+    let gone = bucket.list_multipart_uploads("").unwrap().uploads;
+    bucket
+        .abort_multipart_upload("big", &gone[0].upload_id)
+        .unwrap();
+    let result = resumable_upload(&bucket, "big", &path, options(dir.path(), MIB, 2)).unwrap();
+    assert_eq!(result.parts_reused, 0);
+    assert_eq!(get(&bucket, "big"), data);
+}
