@@ -319,3 +319,88 @@ fn a_changed_file_starts_over() {
     assert_eq!(result.parts_reused, 0);
     assert_eq!(get(&bucket, "big"), data);
 }
+
+/// The child side of [`sigkill_midway_resumes_exactly`]: with `OSS_NATIVE_CRASH_CHILD` set (the
+/// parent re-runs this test binary with it), uploads the file the parent names until killed.
+#[test]
+fn crash_child() {
+    let Ok(url) = std::env::var("OSS_NATIVE_CRASH_CHILD") else {
+        return;
+    };
+    let file = std::env::var("OSS_NATIVE_CRASH_FILE").unwrap();
+    let dir = std::env::var("OSS_NATIVE_CRASH_DIR").unwrap();
+    let bucket = Bucket::new(signer(), &url, "crash").unwrap();
+    resumable_upload(&bucket, "big", &file, options(Path::new(&dir), MIB, 4)).unwrap();
+}
+
+/// Parts a checkpoint file records (0 when there is none yet or it is being replaced).
+fn checkpointed_parts(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir.join("checkpoints")) else {
+        return 0;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        if name.to_string_lossy().ends_with(".upload.json")
+            && let Ok(bytes) = std::fs::read(entry.path())
+            && let Ok(json) = serde_json::from_slice::<serde_json::Value>(&bytes)
+        {
+            return json["parts"].as_array().map_or(0, Vec::len);
+        }
+    }
+    0
+}
+
+#[test]
+fn sigkill_midway_resumes_exactly() {
+    // Every request waits a little, so that the child can be caught part by part.
+    let (server, bucket) = setup("crash", Some("latency_ms=15:1"), 3);
+    let dir = tempfile::tempdir().unwrap();
+    let data = pattern(64 * MIB as usize, 7);
+    let path = dir.path().join("big");
+    std::fs::write(&path, &data).unwrap();
+
+    let mut last = 0;
+    for kill_at in [3, 20, 41, 60] {
+        let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "crash_child", "--nocapture", "--test-threads=1"])
+            .env("OSS_NATIVE_CRASH_CHILD", server.url())
+            .env("OSS_NATIVE_CRASH_FILE", &path)
+            .env("OSS_NATIVE_CRASH_DIR", dir.path())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let started = std::time::Instant::now();
+        while checkpointed_parts(dir.path()) < kill_at {
+            assert!(child.try_wait().unwrap().is_none(), "the child finished");
+            assert!(
+                started.elapsed() < Duration::from_secs(120),
+                "the child hung"
+            );
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        let recorded = checkpointed_parts(dir.path());
+        assert!(recorded >= last, "a resumed run lost recorded parts");
+        last = recorded;
+        // The upload is still the one and only.
+        assert_eq!(bucket.list_multipart_uploads("").unwrap().uploads.len(), 1);
+    }
+    assert!(last < 64);
+
+    // The last run, in this process: it sends the parts the checkpoint lacks, and no more.
+    server.emulator().faults().unwrap().set_enabled(false);
+    let result = resumable_upload(&bucket, "big", &path, options(dir.path(), MIB, 4)).unwrap();
+    assert_eq!(result.parts_reused as usize, last);
+    assert_eq!(result.parts_uploaded as usize, 64 - last);
+    assert_eq!(result.result.crc, Some(checksum(&data)));
+    assert_eq!(get(&bucket, "big"), data);
+    assert!(
+        bucket
+            .list_multipart_uploads("")
+            .unwrap()
+            .uploads
+            .is_empty()
+    );
+    assert_eq!(checkpoints(dir.path()), 0);
+}
