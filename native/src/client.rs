@@ -460,6 +460,11 @@ impl Client {
         local + self.clock_offset.load(Ordering::Relaxed)
     }
 
+    /// Attempts a request gets in all ([`RetryPolicy::max_attempts`]).
+    pub(crate) fn retry_attempts(&self) -> u32 {
+        self.retry.max_attempts
+    }
+
     /// The correction applied to the local clock, in seconds.
     pub fn clock_offset(&self) -> i64 {
         self.clock_offset.load(Ordering::Relaxed)

@@ -24,8 +24,9 @@ pub use credentials::{CredentialsProvider, StaticCredentials, StsCredentials};
 pub use error::Error;
 pub use iter::{ListEntry, Pages};
 pub use resumable::{
-    DEFAULT_MULTIPART_THRESHOLD, DEFAULT_PART_SIZE, MAX_PART_COUNT, MIN_PART_SIZE,
-    ResumableOptions, ResumableUploadResult, determine_part_size, resumable_upload,
+    DEFAULT_MULTIGET_THRESHOLD, DEFAULT_MULTIPART_THRESHOLD, DEFAULT_PART_SIZE, MAX_PART_COUNT,
+    MIN_PART_SIZE, ResumableDownloadOptions, ResumableDownloadResult, ResumableOptions,
+    ResumableUploadResult, determine_part_size, resumable_download, resumable_upload,
 };
 pub use service::Service;
 pub use transfer::{CHUNK_SIZE, ObjectReader, Progress};

@@ -10,9 +10,9 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::UNIX_EPOCH;
 
-use oss_core::crc64::{check_crc64, checksum, object_crc_from_parts};
+use oss_core::crc64::{check_crc64, checksum, combine, object_crc_from_parts};
 use oss_core::ops::multipart::PartInfo;
-use oss_core::ops::object::PutObjectResult;
+use oss_core::ops::object::{ObjectInfo, PutObjectResult};
 use oss_core::{ErrorCode, Headers};
 use serde::{Deserialize, Serialize};
 
@@ -451,5 +451,373 @@ fn upload_parts(
             return shared.fail(e);
         }
         shared.uploaded.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+/// oss2's `defaults.multiget_threshold`.
+pub const DEFAULT_MULTIGET_THRESHOLD: u64 = 100 * 1024 * 1024;
+
+/// The choices of [`resumable_download`] (oss2's keyword arguments).
+pub struct ResumableDownloadOptions {
+    /// Objects smaller than this come down with one `get_object_to_file`.
+    pub multiget_threshold: u64,
+    /// The range size wanted (grown as [`determine_part_size`] does).
+    pub part_size: u64,
+    /// How many ranges are fetched at once.
+    pub num_threads: usize,
+    /// Where checkpoint files live (None: `oss-native-checkpoints` in the temporary directory).
+    pub checkpoint_dir: Option<PathBuf>,
+    /// `(bytes_received, Some(object_size))`, as for uploads: from every thread in turn,
+    /// monotonic, ending at the size; a resumed download starts at the ranges already there.
+    pub progress: Option<Progress<'static>>,
+}
+
+impl Default for ResumableDownloadOptions {
+    fn default() -> Self {
+        ResumableDownloadOptions {
+            multiget_threshold: DEFAULT_MULTIGET_THRESHOLD,
+            part_size: DEFAULT_PART_SIZE,
+            num_threads: 4,
+            checkpoint_dir: None,
+            progress: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for ResumableDownloadOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ResumableDownloadOptions")
+            .field("multiget_threshold", &self.multiget_threshold)
+            .field("part_size", &self.part_size)
+            .field("num_threads", &self.num_threads)
+            .field("checkpoint_dir", &self.checkpoint_dir)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
+}
+
+/// What [`resumable_download`] did.
+#[derive(Debug)]
+pub struct ResumableDownloadResult {
+    /// The object's head as it was when the download started.
+    pub info: ObjectInfo,
+    /// Ranges fetched by this call.
+    pub parts_downloaded: u32,
+    /// Ranges a checkpoint said were already in the temporary file.
+    pub parts_reused: u32,
+    /// The CRC-64 of the file, combined from the ranges'.
+    pub crc: u64,
+}
+
+/// The checkpoint of one download.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+struct DownloadCheckpoint {
+    version: u32,
+    bucket: String,
+    key: String,
+    file: String,
+    temp: String,
+    size: u64,
+    etag: String,
+    part_size: u64,
+    /// Ranges written and flushed: part number (from 1) and the range's CRC-64.
+    parts: Vec<(u32, u64)>,
+}
+
+impl DownloadCheckpoint {
+    fn save(&self, path: &Path) -> Result<(), Error> {
+        let json = serde_json::to_vec(self).map_err(|e| Error::Io(io::Error::other(e)))?;
+        let temporary = path.with_extension("tmp");
+        let mut file = File::create(&temporary).map_err(Error::Io)?;
+        file.write_all(&json).map_err(Error::Io)?;
+        file.sync_data().map_err(Error::Io)?;
+        drop(file);
+        fs::rename(&temporary, path).map_err(Error::Io)
+    }
+
+    fn load(path: &Path) -> Option<DownloadCheckpoint> {
+        serde_json::from_slice(&fs::read(path).ok()?).ok()
+    }
+
+    fn matches(&self, other: &DownloadCheckpoint) -> bool {
+        self.version == other.version
+            && self.bucket == other.bucket
+            && self.key == other.key
+            && self.file == other.file
+            && self.temp == other.temp
+            && self.size == other.size
+            && self.etag == other.etag
+            && self.part_size == other.part_size
+    }
+}
+
+/// Downloads `key` into `filename` (oss2's `oss2.resumable_download`): below
+/// `multiget_threshold` with one `get_object_to_file`, otherwise in ranges fetched by
+/// `num_threads` threads into a temporary file beside the target, each finished range recorded
+/// in a checkpoint. Called again after a failure, it fetches only the ranges still missing, if
+/// the object is the same (size and ETag); otherwise it starts over. The CRC-64 of the ranges,
+/// combined, is checked against the object's, and only then is the temporary file renamed onto
+/// `filename`.
+pub fn resumable_download(
+    bucket: &Bucket,
+    key: &str,
+    filename: impl AsRef<Path>,
+    options: ResumableDownloadOptions,
+) -> Result<ResumableDownloadResult, Error> {
+    let target = filename.as_ref();
+    let ResumableDownloadOptions {
+        multiget_threshold,
+        part_size,
+        num_threads,
+        checkpoint_dir,
+        progress,
+    } = options;
+    let info = bucket.head_object(key)?;
+    let size = info.content_length.unwrap_or(0);
+    if size < multiget_threshold || size == 0 {
+        let got = bucket.get_object_to_file(key, target, None, progress)?;
+        let crc = got.server_crc.unwrap_or(0);
+        return Ok(ResumableDownloadResult {
+            info: got,
+            parts_downloaded: 1,
+            parts_reused: 0,
+            crc,
+        });
+    }
+    let part_size = determine_part_size(size, part_size);
+    let part_count = size.div_ceil(part_size) as u32;
+    let etag = info.etag.clone().unwrap_or_default();
+
+    let absolute = match target.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => fs::canonicalize(parent)
+            .map_err(Error::Io)?
+            .join(target.file_name().unwrap_or_default()),
+        _ => std::env::current_dir().map_err(Error::Io)?.join(target),
+    };
+    let file_name = absolute.to_string_lossy().into_owned();
+    let temp = format!("{file_name}.oss-resumable.tmp");
+    let dir = checkpoint_dir.unwrap_or_else(|| std::env::temp_dir().join("oss-native-checkpoints"));
+    fs::create_dir_all(&dir).map_err(Error::Io)?;
+    let id = checksum(format!("{}\n{key}\n{file_name}", bucket.bucket_name()).as_bytes());
+    let checkpoint_file = dir.join(format!("{id:016x}.download.json"));
+
+    let fresh = DownloadCheckpoint {
+        version: CHECKPOINT_VERSION,
+        bucket: bucket.bucket_name().to_string(),
+        key: key.to_string(),
+        file: file_name,
+        temp: temp.clone(),
+        size,
+        etag: etag.clone(),
+        part_size,
+        parts: Vec::new(),
+    };
+    let temp_len = fs::metadata(&temp).map(|m| m.len()).ok();
+    let checkpoint = match DownloadCheckpoint::load(&checkpoint_file) {
+        Some(checkpoint) if checkpoint.matches(&fresh) && temp_len == Some(size) => checkpoint,
+        _ => {
+            let file = File::create(&temp).map_err(Error::Io)?;
+            file.set_len(size).map_err(Error::Io)?;
+            fresh.save(&checkpoint_file)?;
+            fresh
+        }
+    };
+    let parts_reused = checkpoint.parts.len() as u32;
+    let done_bytes: u64 = checkpoint
+        .parts
+        .iter()
+        .map(|(n, _)| part_size.min(size - u64::from(n - 1) * part_size))
+        .sum();
+    let pending: Vec<u32> = (1..=part_count)
+        .filter(|n| !checkpoint.parts.iter().any(|(p, _)| p == n))
+        .collect();
+    let mut progress = progress;
+    if done_bytes > 0
+        && let Some(progress) = progress.as_mut()
+    {
+        progress(done_bytes, Some(size));
+    }
+    let shared = DownloadShared {
+        checkpoint: Mutex::new(checkpoint),
+        progress: Mutex::new((done_bytes, progress)),
+        next: AtomicUsize::new(0),
+        failed: AtomicBool::new(false),
+        error: Mutex::new(None),
+        downloaded: AtomicUsize::new(0),
+    };
+    let threads = num_threads.clamp(1, pending.len().max(1));
+    let job = DownloadJob {
+        bucket,
+        key,
+        etag: &etag,
+        temp: Path::new(&temp),
+        size,
+        part_size,
+        pending: &pending,
+        checkpoint_file: &checkpoint_file,
+    };
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| job.run(&shared));
+        }
+    });
+    let error = shared.error.into_inner().unwrap_or_else(|e| e.into_inner());
+    if let Some(error) = error {
+        return Err(error);
+    }
+    let parts_downloaded = shared.downloaded.load(Ordering::Relaxed) as u32;
+    let mut checkpoint = shared
+        .checkpoint
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner());
+    checkpoint.parts.sort_by_key(|(n, _)| *n);
+    let crc = checkpoint.parts.iter().fold(0, |crc, (n, part_crc)| {
+        let length = part_size.min(size - u64::from(n - 1) * part_size);
+        combine(crc, *part_crc, length)
+    });
+    if bucket.client().enable_crc()
+        && let Some(server) = info.server_crc
+        && let Err(e) = check_crc64(crc, Some(&server.to_string()))
+    {
+        // The temporary file holds bytes that are not the object: nothing of it can be kept.
+        let _ = fs::remove_file(&temp);
+        let _ = fs::remove_file(&checkpoint_file);
+        return Err(e.into());
+    }
+    File::options()
+        .write(true)
+        .open(&temp)
+        .and_then(|file| file.sync_all())
+        .map_err(Error::Io)?;
+    fs::rename(&temp, target).map_err(Error::Io)?;
+    let _ = fs::remove_file(&checkpoint_file);
+    Ok(ResumableDownloadResult {
+        info,
+        parts_downloaded,
+        parts_reused,
+        crc,
+    })
+}
+
+struct DownloadShared {
+    checkpoint: Mutex<DownloadCheckpoint>,
+    progress: Mutex<(u64, Option<Progress<'static>>)>,
+    next: AtomicUsize,
+    failed: AtomicBool,
+    error: Mutex<Option<Error>>,
+    downloaded: AtomicUsize,
+}
+
+impl DownloadShared {
+    fn fail(&self, error: Error) {
+        self.failed.store(true, Ordering::SeqCst);
+        let mut slot = self.error.lock().unwrap_or_else(|e| e.into_inner());
+        slot.get_or_insert(error);
+    }
+}
+
+/// What every download thread works from.
+struct DownloadJob<'a> {
+    bucket: &'a Bucket,
+    key: &'a str,
+    etag: &'a str,
+    temp: &'a Path,
+    size: u64,
+    part_size: u64,
+    pending: &'a [u32],
+    checkpoint_file: &'a Path,
+}
+
+impl DownloadJob<'_> {
+    fn run(&self, shared: &DownloadShared) {
+        let _guard = FailOnPanic(&shared.failed);
+        while !shared.failed.load(Ordering::SeqCst) {
+            let index = shared.next.fetch_add(1, Ordering::SeqCst);
+            let Some(&part_number) = self.pending.get(index) else {
+                return;
+            };
+            // A range cut short is fetched again, as often as the client retries requests.
+            let attempts = self.bucket.client().retry_attempts().max(1);
+            let mut attempt = 0;
+            let mut reported = 0;
+            let crc = loop {
+                attempt += 1;
+                match self.fetch(part_number, shared, &mut reported) {
+                    Ok(crc) => break crc,
+                    Err(e) if attempt < attempts && e.is_retryable() => continue,
+                    Err(e) => return shared.fail(e),
+                }
+            };
+            let mut checkpoint = shared.checkpoint.lock().unwrap_or_else(|e| e.into_inner());
+            checkpoint.parts.push((part_number, crc));
+            if let Err(e) = checkpoint.save(self.checkpoint_file) {
+                return shared.fail(e);
+            }
+            shared.downloaded.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    /// Fetches one range into its place in the temporary file, flushed; answers its CRC-64.
+    fn fetch(
+        &self,
+        part_number: u32,
+        shared: &DownloadShared,
+        reported: &mut u64,
+    ) -> Result<u64, Error> {
+        use std::io::{Read as _, Seek as _};
+        let start = u64::from(part_number - 1) * self.part_size;
+        let length = self.part_size.min(self.size - start);
+        let mut headers = Headers::new();
+        if !self.etag.is_empty() {
+            // The object must not change under the download.
+            headers
+                .insert("If-Match", &format!("\"{}\"", self.etag))
+                .map_err(|e| Error::Oss(e.into()))?;
+        }
+        let mut got = self.bucket.get_object_with(
+            self.key,
+            Some((Some(start), Some(start + length - 1))),
+            headers,
+            None,
+        )?;
+        let mut file = File::options()
+            .write(true)
+            .open(self.temp)
+            .map_err(Error::Io)?;
+        file.seek(io::SeekFrom::Start(start)).map_err(Error::Io)?;
+        let mut crc = oss_core::crc64::Crc64::new();
+        let mut buffer = vec![0u8; crate::CHUNK_SIZE];
+        let mut received = 0u64;
+        while received < length {
+            let want = (length - received).min(buffer.len() as u64) as usize;
+            let mut filled = 0;
+            while filled < want {
+                let n = got
+                    .stream
+                    .read(&mut buffer[filled..want])
+                    .map_err(Error::from_io)?;
+                if n == 0 {
+                    return Err(Error::Request(
+                        format!("range of part {part_number} ended early").into(),
+                    ));
+                }
+                filled += n;
+            }
+            crc.update(&buffer[..filled]);
+            file.write_all(&buffer[..filled]).map_err(Error::Io)?;
+            received += filled as u64;
+            // Progress counts bytes once: a range fetched again reports only what is new.
+            let mut progress = shared.progress.lock().unwrap_or_else(|e| e.into_inner());
+            if received > *reported {
+                progress.0 += received - *reported;
+                *reported = received;
+                let total = progress.0;
+                if let Some(callback) = progress.1.as_mut() {
+                    callback(total, Some(self.size));
+                }
+            }
+        }
+        file.sync_data().map_err(Error::Io)?;
+        Ok(crc.value())
     }
 }

@@ -11,7 +11,8 @@ use oss_core::crc64::checksum;
 use oss_emulator::store::MemoryStore;
 use oss_emulator::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Emulator, Faults, Server};
 use oss_native::{
-    Bucket, Options, ResumableOptions, RetryPolicy, auth, determine_part_size, resumable_upload,
+    Bucket, Options, ResumableDownloadOptions, ResumableOptions, RetryPolicy, auth,
+    determine_part_size, resumable_download, resumable_upload,
 };
 
 const MIB: u64 = 1024 * 1024;
@@ -403,4 +404,128 @@ fn sigkill_midway_resumes_exactly() {
             .is_empty()
     );
     assert_eq!(checkpoints(dir.path()), 0);
+}
+
+fn download_options(dir: &Path, threads: usize) -> ResumableDownloadOptions {
+    ResumableDownloadOptions {
+        multiget_threshold: MIB,
+        part_size: MIB,
+        num_threads: threads,
+        checkpoint_dir: Some(dir.join("checkpoints")),
+        progress: None,
+    }
+}
+
+/// Files in `dir` besides the checkpoint directory.
+fn files(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name != "checkpoints")
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn resumable_download_in_parallel_ranges() {
+    let (_server, bucket) = setup("download", None, 3);
+    let dir = tempfile::tempdir().unwrap();
+    let data = pattern(20 * MIB as usize + 777, 8);
+    bucket.put_object("big", &data[..]).unwrap();
+    let target = dir.path().join("out");
+
+    let calls = Calls::default();
+    let sink = calls.clone();
+    let mut options = download_options(dir.path(), 4);
+    options.progress = Some(Box::new(move |done, total| {
+        sink.lock().unwrap().push((done, total))
+    }));
+    let result = resumable_download(&bucket, "big", &target, options).unwrap();
+    assert_eq!(result.parts_downloaded, 21);
+    assert_eq!(result.crc, checksum(&data));
+    assert_eq!(std::fs::read(&target).unwrap(), data);
+    assert_monotonic_to(&calls.lock().unwrap(), data.len() as u64);
+    assert_eq!(files(dir.path()), ["out"]);
+    assert_eq!(checkpoints(dir.path()), 0);
+
+    // Below the threshold: one GET.
+    bucket.put_object("small", &data[..1000]).unwrap();
+    let small = dir.path().join("small");
+    resumable_download(&bucket, "small", &small, download_options(dir.path(), 4)).unwrap();
+    assert_eq!(std::fs::read(&small).unwrap(), &data[..1000]);
+}
+
+#[test]
+fn an_interrupted_download_fetches_only_the_missing_ranges() {
+    let (_server, bucket) = setup("download-resume", None, 3);
+    let dir = tempfile::tempdir().unwrap();
+    let data = pattern(20 * MIB as usize, 9);
+    bucket.put_object("big", &data[..]).unwrap();
+    let target = dir.path().join("out");
+
+    let mut dying = download_options(dir.path(), 4);
+    dying.progress = Some(Box::new(|done, _| {
+        if done >= 8 * MIB {
+            panic!("interrupted");
+        }
+    }));
+    let died = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        resumable_download(&bucket, "big", &target, dying)
+    }));
+    assert!(died.is_err());
+    assert!(!target.exists(), "the target appears only when complete");
+    assert_eq!(checkpoints(dir.path()), 1);
+
+    let result =
+        resumable_download(&bucket, "big", &target, download_options(dir.path(), 4)).unwrap();
+    assert!(result.parts_reused >= 1, "{result:?}");
+    assert_eq!(result.parts_reused + result.parts_downloaded, 20);
+    assert_eq!(result.crc, checksum(&data));
+    assert_eq!(std::fs::read(&target).unwrap(), data);
+    assert_eq!(files(dir.path()), ["out"]);
+    assert_eq!(checkpoints(dir.path()), 0);
+
+    // The object changes between an interrupted run and the next: that one starts over.
+    let mut dying = download_options(dir.path(), 2);
+    dying.progress = Some(Box::new(|done, _| {
+        if done >= 4 * MIB {
+            panic!("interrupted");
+        }
+    }));
+    let target2 = dir.path().join("out2");
+    let died = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        resumable_download(&bucket, "big", &target2, dying)
+    }));
+    assert!(died.is_err());
+    let changed = pattern(20 * MIB as usize, 10);
+    bucket.put_object("big", &changed[..]).unwrap();
+    let result =
+        resumable_download(&bucket, "big", &target2, download_options(dir.path(), 4)).unwrap();
+    assert_eq!(result.parts_reused, 0);
+    assert_eq!(std::fs::read(&target2).unwrap(), changed);
+}
+
+#[test]
+fn resumable_download_through_503s_and_a_corrupting_network() {
+    let (server, bucket) = setup("download-flaky", Some("seed=13,error503=0.1"), 10);
+    let dir = tempfile::tempdir().unwrap();
+    let data = pattern(16 * MIB as usize, 11);
+    bucket.put_object("big", &data[..]).unwrap();
+    let target = dir.path().join("out");
+    let result =
+        resumable_download(&bucket, "big", &target, download_options(dir.path(), 4)).unwrap();
+    server.emulator().faults().unwrap().set_enabled(false);
+    assert_eq!(result.crc, checksum(&data));
+    assert_eq!(std::fs::read(&target).unwrap(), data);
+
+    // Every answer damaged: the combined CRC differs, and nothing reaches the target.
+    let (_server, bucket) = setup("download-corrupt", Some("corrupt=1"), 1);
+    bucket.put_object("big", &data[..]).unwrap();
+    let target = dir.path().join("corrupt");
+    let error =
+        resumable_download(&bucket, "big", &target, download_options(dir.path(), 4)).unwrap_err();
+    assert!(error.is_inconsistent(), "{error}");
+    assert!(!target.exists());
+    assert_eq!(files(dir.path()), ["out"]);
 }
