@@ -243,7 +243,7 @@ fn a_failed_run_without_retries_resumes_after() {
 fn ten_percent_503s_complete_with_the_right_crc() {
     let (server, bucket) = setup("flaky", Some("seed=11,error503=0.1"), 10);
     let dir = tempfile::tempdir().unwrap();
-    let data = pattern(16 * MIB as usize, 4);
+    let data = pattern(64 * MIB as usize, 4);
     let path = dir.path().join("big");
     std::fs::write(&path, &data).unwrap();
     let calls = Calls::default();
@@ -255,7 +255,7 @@ fn ten_percent_503s_complete_with_the_right_crc() {
     )
     .unwrap();
     server.emulator().faults().unwrap().set_enabled(false);
-    assert_eq!(result.parts_uploaded, 16);
+    assert_eq!(result.parts_uploaded, 64);
     assert_eq!(result.result.crc, Some(checksum(&data)));
     assert_monotonic_to(&calls.lock().unwrap(), data.len() as u64);
     assert_eq!(get(&bucket, "big"), data);
