@@ -351,10 +351,65 @@ fn checkpointed_parts(dir: &Path) -> usize {
     0
 }
 
+/// A TCP relay in front of the emulator that counts the UploadPart requests going through it
+/// (request lines with `partNumber=`), whoever sends them: the server's own count of parts
+/// received, child processes included.
+fn counting_relay(upstream: std::net::SocketAddr) -> (String, Arc<std::sync::atomic::AtomicUsize>) {
+    use std::io::Write as _;
+    use std::net::{Shutdown, TcpListener, TcpStream};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    const NEEDLE: &[u8] = b"partNumber=";
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let count = Arc::new(AtomicUsize::new(0));
+    let counter = count.clone();
+    std::thread::spawn(move || {
+        for client in listener.incoming() {
+            let Ok(mut client) = client else { continue };
+            let Ok(mut server) = TcpStream::connect(upstream) else {
+                continue;
+            };
+            let (mut client_out, mut server_in) =
+                (client.try_clone().unwrap(), server.try_clone().unwrap());
+            std::thread::spawn(move || {
+                let _ = std::io::copy(&mut server_in, &mut client_out);
+                let _ = client_out.shutdown(Shutdown::Both);
+            });
+            let counter = counter.clone();
+            std::thread::spawn(move || {
+                // The last bytes of the previous read, so a needle split across reads counts.
+                let mut window = Vec::new();
+                let mut buffer = vec![0u8; 64 * 1024];
+                loop {
+                    let n = match client.read(&mut buffer) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => n,
+                    };
+                    window.extend_from_slice(&buffer[..n]);
+                    let found = window
+                        .windows(NEEDLE.len())
+                        .filter(|w| *w == NEEDLE)
+                        .count();
+                    counter.fetch_add(found, Ordering::SeqCst);
+                    let keep = window.len().min(NEEDLE.len() - 1);
+                    window.drain(..window.len() - keep);
+                    if server.write_all(&buffer[..n]).is_err() {
+                        break;
+                    }
+                }
+                let _ = server.shutdown(Shutdown::Write);
+            });
+        }
+    });
+    (url, count)
+}
+
 #[test]
 fn sigkill_midway_resumes_exactly() {
     // Every request waits a little, so that the child can be caught part by part.
-    let (server, bucket) = setup("crash", Some("latency_ms=15:1"), 3);
+    let (server, direct) = setup("crash", Some("latency_ms=15:1"), 3);
+    let (url, part_requests) = counting_relay(server.addr());
+    let bucket = Bucket::new(signer(), &url, "crash").unwrap();
     let dir = tempfile::tempdir().unwrap();
     let data = pattern(64 * MIB as usize, 7);
     let path = dir.path().join("big");
@@ -364,7 +419,7 @@ fn sigkill_midway_resumes_exactly() {
     for kill_at in [3, 20, 41, 60] {
         let mut child = std::process::Command::new(std::env::current_exe().unwrap())
             .args(["--exact", "crash_child", "--nocapture", "--test-threads=1"])
-            .env("OSS_NATIVE_CRASH_CHILD", server.url())
+            .env("OSS_NATIVE_CRASH_CHILD", &url)
             .env("OSS_NATIVE_CRASH_FILE", &path)
             .env("OSS_NATIVE_CRASH_DIR", dir.path())
             .stdout(std::process::Stdio::null())
@@ -390,10 +445,21 @@ fn sigkill_midway_resumes_exactly() {
     assert!(last < 64);
 
     // The last run, in this process: it sends the parts the checkpoint lacks, and no more.
+    // Across the four killed runs, parts were sent again only when a kill caught them between
+    // the server taking them and the checkpoint recording them: at most one per thread.
+    let before = part_requests.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(
+        before >= last && before <= 64 + 4 * 4,
+        "{before} UploadPart requests"
+    );
     server.emulator().faults().unwrap().set_enabled(false);
     let result = resumable_upload(&bucket, "big", &path, options(dir.path(), MIB, 4)).unwrap();
     assert_eq!(result.parts_reused as usize, last);
     assert_eq!(result.parts_uploaded as usize, 64 - last);
+    // The server saw exactly those.
+    let after = part_requests.load(std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(after - before, 64 - last);
+    drop(direct);
     assert_eq!(result.result.crc, Some(checksum(&data)));
     assert_eq!(get(&bucket, "big"), data);
     assert!(
