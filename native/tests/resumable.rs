@@ -351,14 +351,16 @@ fn checkpointed_parts(dir: &Path) -> usize {
     0
 }
 
-/// A TCP relay in front of the emulator that counts the UploadPart requests going through it
-/// (request lines with `partNumber=`), whoever sends them: the server's own count of parts
-/// received, child processes included.
-fn counting_relay(upstream: std::net::SocketAddr) -> (String, Arc<std::sync::atomic::AtomicUsize>) {
+/// A TCP relay in front of the emulator that counts the requests going through it that carry
+/// `needle` (`partNumber=` for UploadPart, `bytes=` for ranged GETs), whoever sends them: the
+/// server's own count, child processes included.
+fn counting_relay(
+    upstream: std::net::SocketAddr,
+    needle: &'static [u8],
+) -> (String, Arc<std::sync::atomic::AtomicUsize>) {
     use std::io::Write as _;
     use std::net::{Shutdown, TcpListener, TcpStream};
     use std::sync::atomic::{AtomicUsize, Ordering};
-    const NEEDLE: &[u8] = b"partNumber=";
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let count = Arc::new(AtomicUsize::new(0));
@@ -387,11 +389,11 @@ fn counting_relay(upstream: std::net::SocketAddr) -> (String, Arc<std::sync::ato
                     };
                     window.extend_from_slice(&buffer[..n]);
                     let found = window
-                        .windows(NEEDLE.len())
-                        .filter(|w| *w == NEEDLE)
+                        .windows(needle.len())
+                        .filter(|w| *w == needle)
                         .count();
                     counter.fetch_add(found, Ordering::SeqCst);
-                    let keep = window.len().min(NEEDLE.len() - 1);
+                    let keep = window.len().min(needle.len() - 1);
                     window.drain(..window.len() - keep);
                     if server.write_all(&buffer[..n]).is_err() {
                         break;
@@ -408,7 +410,7 @@ fn counting_relay(upstream: std::net::SocketAddr) -> (String, Arc<std::sync::ato
 fn sigkill_midway_resumes_exactly() {
     // Every request waits a little, so that the child can be caught part by part.
     let (server, direct) = setup("crash", Some("latency_ms=15:1"), 3);
-    let (url, part_requests) = counting_relay(server.addr());
+    let (url, part_requests) = counting_relay(server.addr(), b"partNumber=");
     let bucket = Bucket::new(signer(), &url, "crash").unwrap();
     let dir = tempfile::tempdir().unwrap();
     let data = pattern(64 * MIB as usize, 7);
@@ -524,7 +526,9 @@ fn resumable_download_in_parallel_ranges() {
 
 #[test]
 fn an_interrupted_download_fetches_only_the_missing_ranges() {
-    let (_server, bucket) = setup("download-resume", None, 3);
+    let (server, _direct) = setup("download-resume", None, 3);
+    let (url, ranges) = counting_relay(server.addr(), b"bytes=");
+    let bucket = Bucket::new(signer(), &url, "download-resume").unwrap();
     let dir = tempfile::tempdir().unwrap();
     let data = pattern(20 * MIB as usize, 9);
     bucket.put_object("big", &data[..]).unwrap();
@@ -543,8 +547,12 @@ fn an_interrupted_download_fetches_only_the_missing_ranges() {
     assert!(!target.exists(), "the target appears only when complete");
     assert_eq!(checkpoints(dir.path()), 1);
 
+    let before = ranges.load(std::sync::atomic::Ordering::SeqCst);
     let result =
         resumable_download(&bucket, "big", &target, download_options(dir.path(), 4)).unwrap();
+    // The server was asked for exactly the ranges the checkpoint lacked.
+    let after = ranges.load(std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(after - before, result.parts_downloaded as usize);
     assert!(result.parts_reused >= 1, "{result:?}");
     assert_eq!(result.parts_reused + result.parts_downloaded, 20);
     assert_eq!(result.crc, checksum(&data));
