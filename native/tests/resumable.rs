@@ -409,7 +409,7 @@ fn counting_relay(
 #[test]
 fn sigkill_midway_resumes_exactly() {
     // Every request waits a little, so that the child can be caught part by part.
-    let (server, direct) = setup("crash", Some("latency_ms=15:1"), 3);
+    let (server, direct) = setup("crash", Some("latency_ms=25:1"), 3);
     let (url, part_requests) = counting_relay(server.addr(), b"partNumber=");
     let bucket = Bucket::new(signer(), &url, "crash").unwrap();
     let dir = tempfile::tempdir().unwrap();
@@ -418,7 +418,7 @@ fn sigkill_midway_resumes_exactly() {
     std::fs::write(&path, &data).unwrap();
 
     let mut last = 0;
-    for kill_at in [3, 20, 41, 60] {
+    for kill_at in [3, 18, 33, 48] {
         let mut child = std::process::Command::new(std::env::current_exe().unwrap())
             .args(["--exact", "crash_child", "--nocapture", "--test-threads=1"])
             .env("OSS_NATIVE_CRASH_CHILD", &url)
