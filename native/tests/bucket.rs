@@ -5,15 +5,17 @@ use std::io::{Read, Write as _};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+mod support;
+
+use support::{get, pattern, signer};
+
 use oss_core::ErrorCode;
 use oss_core::Headers;
 use oss_core::ops::multipart::PartInfo;
 use oss_core::request::Method;
 use oss_emulator::store::MemoryStore;
 use oss_emulator::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Emulator, Faults, Server};
-use oss_native::{
-    BodySource, Bucket, CHUNK_SIZE, Error, ListEntry, Options, RetryPolicy, Service, auth,
-};
+use oss_native::{BodySource, Bucket, CHUNK_SIZE, Error, ListEntry, Options, RetryPolicy, Service};
 
 struct Setup {
     server: Server,
@@ -36,26 +38,6 @@ fn setup_with(name: &str, faults: Option<&str>) -> Setup {
 
 fn setup(name: &str) -> Setup {
     setup_with(name, None)
-}
-
-fn signer() -> oss_native::Signer {
-    auth(DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET).unwrap()
-}
-
-fn pattern(length: usize) -> Vec<u8> {
-    (0..length)
-        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
-        .collect()
-}
-
-fn get(bucket: &Bucket, key: &str) -> Vec<u8> {
-    let mut bytes = Vec::new();
-    bucket
-        .get_object(key)
-        .unwrap()
-        .read_to_end(&mut bytes)
-        .unwrap();
-    bytes
 }
 
 fn server_code<T: std::fmt::Debug>(result: Result<T, Error>) -> ErrorCode {
@@ -92,7 +74,7 @@ fn every_data_source_round_trips() {
         server: _server,
         bucket,
     } = setup("sources");
-    let data = pattern(150_000);
+    let data = pattern(150_000, 0);
 
     bucket.put_object("slice", &data[..]).unwrap();
     bucket.put_object("vec-ref", &data).unwrap();
@@ -379,7 +361,7 @@ fn download_to_file_and_from_file() {
         server: _server,
         bucket,
     } = setup("files");
-    let data = pattern(300_000);
+    let data = pattern(300_000, 0);
     bucket.put_object("k", &data).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("out.bin");
@@ -401,7 +383,7 @@ fn upload_progress_is_one_call_per_chunk_ending_at_the_total() {
         bucket,
     } = setup("progress-up");
     let length = 3 * CHUNK_SIZE + 1234;
-    let data = pattern(length);
+    let data = pattern(length, 0);
 
     let (calls, callback) = recorder();
     bucket
@@ -470,7 +452,7 @@ fn download_progress_is_one_call_per_chunk_ending_at_the_total() {
         bucket,
     } = setup("progress-down");
     let length = 2 * CHUNK_SIZE as u64;
-    bucket.put_object("k", pattern(length as usize)).unwrap();
+    bucket.put_object("k", pattern(length as usize, 0)).unwrap();
 
     let (calls, callback) = recorder();
     let mut result = bucket
@@ -492,7 +474,7 @@ fn download_progress_is_one_call_per_chunk_ending_at_the_total() {
 #[test]
 fn corrupted_download_is_inconsistent_and_writes_nothing() {
     let Setup { server, bucket } = setup_with("corrupt", Some("seed=1,corrupt=1"));
-    let data = pattern(200_000);
+    let data = pattern(200_000, 0);
     bucket.put_object("k", &data).unwrap();
     server.emulator().faults().unwrap().set_enabled(true);
 
@@ -553,7 +535,7 @@ fn multipart_upload_in_parts() {
         server: _server,
         bucket,
     } = setup("multipart");
-    let data = pattern(250_000);
+    let data = pattern(250_000, 0);
     let (first, second) = data.split_at(150_000);
     let upload = bucket.init_multipart_upload("big", Headers::new()).unwrap();
     let mut parts = Vec::new();
@@ -697,7 +679,7 @@ fn retrying(name: &str, faults: &str, max_attempts: u32) -> (Server, Bucket) {
 #[test]
 fn retries_ride_out_injected_503s_and_resets() {
     let (server, bucket) = retrying("flaky", "seed=5,error503=0.3,reset_after=100:0.2", 12);
-    let data = pattern(50_000);
+    let data = pattern(50_000, 0);
     for i in 0..10 {
         let key = format!("k{i}");
         // Bytes can be sent again, so every upload completes, through 503s and uploads cut
@@ -724,7 +706,7 @@ fn retries_ride_out_injected_503s_and_resets() {
 fn files_are_sent_again_from_where_they_stood() {
     use std::io::{Seek as _, SeekFrom};
     let (server, bucket) = retrying("files-retry", "seed=2,error503=0.5", 12);
-    let data = pattern(3 * CHUNK_SIZE);
+    let data = pattern(3 * CHUNK_SIZE, 0);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("f");
     std::fs::write(&path, &data).unwrap();
@@ -776,7 +758,7 @@ fn part_copy_and_upload_and_part_iterators() {
         bucket,
     } = setup("parts");
     // Every part but the last must be at least 100 KiB.
-    let data = pattern(250_000);
+    let data = pattern(250_000, 0);
     bucket.put_object("source", &data).unwrap();
     let upload = bucket
         .init_multipart_upload("target", Headers::new())

@@ -7,19 +7,19 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+mod support;
+
+use support::{get, pattern, signer};
+
 use oss_core::crc64::checksum;
 use oss_emulator::store::MemoryStore;
-use oss_emulator::{DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, Emulator, Faults, Server};
+use oss_emulator::{Emulator, Faults, Server};
 use oss_native::{
-    Bucket, Options, ResumableDownloadOptions, ResumableOptions, RetryPolicy, auth,
-    determine_part_size, resumable_download, resumable_upload,
+    Bucket, Options, ResumableDownloadOptions, ResumableOptions, RetryPolicy, determine_part_size,
+    resumable_download, resumable_upload,
 };
 
 const MIB: u64 = 1024 * 1024;
-
-fn signer() -> oss_native::Signer {
-    auth(DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET).unwrap()
-}
 
 /// An emulator with `name` created; `faults` (if any) switched on once it is, and a bucket
 /// retrying `max_attempts` times, fast.
@@ -47,20 +47,11 @@ fn setup(name: &str, faults: Option<&str>, max_attempts: u32) -> (Server, Bucket
     (server, bucket)
 }
 
-fn pattern(length: usize, salt: u8) -> Vec<u8> {
-    (0..length)
-        .map(|i| ((i.wrapping_mul(2_654_435_761) >> 13) as u8) ^ salt)
-        .collect()
-}
-
-fn get(bucket: &Bucket, key: &str) -> Vec<u8> {
-    let mut bytes = Vec::new();
-    bucket
-        .get_object(key)
-        .unwrap()
-        .read_to_end(&mut bytes)
-        .unwrap();
-    bytes
+/// Writes `data` as the file `name` in `dir`: the source of an upload.
+fn source_file(dir: &Path, name: &str, data: &[u8]) -> std::path::PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, data).unwrap();
+    path
 }
 
 type Calls = Arc<Mutex<Vec<(u64, Option<u64>)>>>;
@@ -112,8 +103,7 @@ fn twenty_mib_in_one_mib_parts_on_four_threads() {
     let (_server, bucket) = setup("resumable", None, 3);
     let dir = tempfile::tempdir().unwrap();
     let data = pattern(20 * MIB as usize, 0);
-    let path = dir.path().join("big");
-    std::fs::write(&path, &data).unwrap();
+    let path = source_file(dir.path(), "big", &data);
 
     let calls = Calls::default();
     let result = resumable_upload(
@@ -154,8 +144,7 @@ fn a_panic_midway_resumes_with_only_the_missing_parts() {
     let (_server, bucket) = setup("interrupted", None, 3);
     let dir = tempfile::tempdir().unwrap();
     let data = pattern(20 * MIB as usize, 2);
-    let path = dir.path().join("big");
-    std::fs::write(&path, &data).unwrap();
+    let path = source_file(dir.path(), "big", &data);
 
     // The process "dies" (a panic through the threads) after 8 MiB were reported.
     let mut dying = options(dir.path(), MIB, 4);
@@ -204,8 +193,7 @@ fn a_failed_run_without_retries_resumes_after() {
     let (server, bucket) = setup("failing", Some("seed=3,error503=0.25"), 1);
     let dir = tempfile::tempdir().unwrap();
     let data = pattern(12 * MIB as usize, 3);
-    let path = dir.path().join("big");
-    std::fs::write(&path, &data).unwrap();
+    let path = source_file(dir.path(), "big", &data);
 
     let mut runs = 0;
     let mut sent = 0;
@@ -244,8 +232,7 @@ fn ten_percent_503s_complete_with_the_right_crc() {
     let (server, bucket) = setup("flaky", Some("seed=11,error503=0.1"), 10);
     let dir = tempfile::tempdir().unwrap();
     let data = pattern(64 * MIB as usize, 4);
-    let path = dir.path().join("big");
-    std::fs::write(&path, &data).unwrap();
+    let path = source_file(dir.path(), "big", &data);
     let calls = Calls::default();
     let result = resumable_upload(
         &bucket,
@@ -414,8 +401,7 @@ fn sigkill_midway_resumes_exactly() {
     let bucket = Bucket::new(signer(), &url, "crash").unwrap();
     let dir = tempfile::tempdir().unwrap();
     let data = pattern(64 * MIB as usize, 7);
-    let path = dir.path().join("big");
-    std::fs::write(&path, &data).unwrap();
+    let path = source_file(dir.path(), "big", &data);
 
     let mut last = 0;
     for kill_at in [3, 18, 33, 48] {
