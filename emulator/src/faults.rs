@@ -16,6 +16,7 @@
 //! | `reset_after=N:P` | drop the connection after N bytes of the body: the request's body when it has one (nothing is stored), otherwise the response's (the client gets a short body) |
 //! | `latency_ms=MS:P` | wait MS milliseconds before answering (the HTTP server waits; in process the latency is only in the [`Plan`]: the handler never sleeps) |
 //! | `corrupt=P` | flip one byte of the object data in a GET answer (the client's CRC-64 check must fire) |
+//! | `prefix=P` | only requests about keys under `P` meet faults: an object request whose key starts with it, a listing whose `prefix` parameter does; the others are answered cleanly and draw nothing |
 //!
 //! Example: `seed=7,error500=0.05,error503=0.05,skew=0.01,reset_after=65536:0.02,latency_ms=50:0.1,corrupt=0.01`.
 //! `error500 + error503 + skew` must not exceed 1: one roll decides which error, if any.
@@ -26,7 +27,9 @@
 //! the same amount of randomness whatever it decides, so the n-th request gets the same faults
 //! in every run with the same seed — as long as requests arrive in the same order (one client,
 //! one request at a time). A [`Faults`] that is switched off ([`Faults::set_enabled`]) draws
-//! nothing, so a test can set up its buckets first and start the sequence after.
+//! nothing, so a test can set up its buckets first and start the sequence after. A process
+//! started with `--faults` cannot be switched: `prefix=` keeps its setup (creating the bucket,
+//! anything outside the prefix) clean instead.
 
 use std::fmt;
 use std::io::{self, Read};
@@ -50,6 +53,8 @@ pub struct FaultConfig {
     pub reset_after: Option<(u64, f64)>,
     pub latency: Option<(Duration, f64)>,
     pub corrupt: f64,
+    /// Only keys under this meet faults (None: every request).
+    pub prefix: Option<String>,
 }
 
 impl FromStr for FaultConfig {
@@ -72,6 +77,7 @@ impl FromStr for FaultConfig {
                 "error503" => config.error503 = probability(name, value)?,
                 "skew" => config.skew = probability(name, value)?,
                 "corrupt" => config.corrupt = probability(name, value)?,
+                "prefix" => config.prefix = Some(value.to_string()),
                 "reset_after" => {
                     let (bytes, p) = amount_and_probability(name, value)?;
                     config.reset_after = Some((bytes, p));
@@ -82,7 +88,7 @@ impl FromStr for FaultConfig {
                 }
                 _ => {
                     return Err(format!(
-                        "unknown fault {name:?} (known: seed, error500, error503, skew, reset_after, latency_ms, corrupt)"
+                        "unknown fault {name:?} (known: seed, error500, error503, skew, reset_after, latency_ms, corrupt, prefix)"
                     ));
                 }
             }
@@ -115,6 +121,9 @@ impl fmt::Display for FaultConfig {
         }
         if self.corrupt > 0.0 {
             write!(f, ",corrupt={}", self.corrupt)?;
+        }
+        if let Some(prefix) = &self.prefix {
+            write!(f, ",prefix={prefix}")?;
         }
         Ok(())
     }
@@ -285,6 +294,45 @@ impl Emulator {
         self.faults.as_ref()
     }
 
+    /// The faults of `request`: none without faults, or outside their `prefix` (drawing
+    /// nothing then, so the sequence of the requests inside does not depend on the others).
+    pub fn plan(&self, request: &Request) -> Plan {
+        match &self.faults {
+            Some(faults) if self.in_scope(request, faults.config.prefix.as_deref()) => {
+                faults.draw()
+            }
+            _ => Plan::default(),
+        }
+    }
+
+    /// Whether the key `request` is about, or the `prefix` its listing asks for, starts with
+    /// `prefix`. Both readings of an ambiguous address count (the request may mean either).
+    fn in_scope(&self, request: &Request, prefix: Option<&str>) -> bool {
+        let Some(prefix) = prefix else {
+            return true;
+        };
+        let (path, query) = request
+            .target
+            .split_once('?')
+            .unwrap_or((&request.target, ""));
+        let Some(path) = crate::handler::percent_decode(path, false) else {
+            return false;
+        };
+        let address = crate::handler::address(request.header("host"), &path, &self.domains);
+        let key_inside = address.bucket.is_some()
+            && address
+                .keys(true)
+                .iter()
+                .any(|key| !key.is_empty() && key.starts_with(prefix));
+        let listing_inside = crate::handler::parse_query(query)
+            .unwrap_or_default()
+            .iter()
+            .any(|(name, value)| {
+                name == "prefix" && value.as_deref().is_some_and(|v| v.starts_with(prefix))
+            });
+        key_inside || listing_inside
+    }
+
     /// Answers `request` with the faults of `plan`, but its latency (which is the caller's to
     /// wait, if it wants to). In process, a dropped connection shows as a body that fails to
     /// read (for an upload: a 500, and nothing stored); the HTTP server drops the real
@@ -417,11 +465,12 @@ mod tests {
 
     #[test]
     fn spec_round_trips() {
-        let spec = "seed=7,error500=0.05,error503=0.05,skew=0.01,reset_after=65536:0.02,latency_ms=50:0.1,corrupt=0.01";
+        let spec = "seed=7,error500=0.05,error503=0.05,skew=0.01,reset_after=65536:0.02,latency_ms=50:0.1,corrupt=0.01,prefix=flaky/";
         let config: FaultConfig = spec.parse().unwrap();
         assert_eq!(config.seed, 7);
         assert_eq!(config.reset_after, Some((65536, 0.02)));
         assert_eq!(config.latency, Some((Duration::from_millis(50), 0.1)));
+        assert_eq!(config.prefix.as_deref(), Some("flaky/"));
         assert_eq!(config.to_string(), spec);
         assert_eq!(config.to_string().parse::<FaultConfig>().unwrap(), config);
         assert!("error500=2".parse::<FaultConfig>().is_err());

@@ -129,7 +129,7 @@ impl Emulator {
     /// emulator's clock in Unix seconds.
     pub fn handle(&self, request: &Request, body: &mut dyn Read, now: i64) -> Response {
         match &self.faults {
-            Some(faults) => self.handle_planned(request, body, now, &faults.draw()),
+            Some(_) => self.handle_planned(request, body, now, &self.plan(request)),
             None => self.respond(request, body, now, None),
         }
     }

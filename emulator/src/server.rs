@@ -201,7 +201,7 @@ async fn answer(
             })
             .collect(),
     };
-    let plan = emulator.faults().map(|f| f.draw()).unwrap_or_default();
+    let plan = emulator.plan(&request);
     if let Some(latency) = plan.latency {
         // A slow answer: this connection waits, nothing else does.
         tokio::time::sleep(latency).await;

@@ -299,3 +299,60 @@ fn specs_are_checked() {
     let process = support::Process::start(&["--faults", SPEC]);
     assert!(process.url.starts_with("http://127.0.0.1:"));
 }
+
+#[test]
+fn a_prefix_scopes_the_faults_of_a_process() {
+    use oss_core::ops::service::ListObjects;
+    // A process cannot be switched on and off: its setup stays outside the prefix.
+    let process = support::Process::start(&["--faults", "seed=3,error503=1,prefix=flaky/"]);
+    let http = Http::new(&process.url);
+    http.run(&CreateBucket::new(BUCKET), b"").unwrap();
+    http.run(&PutObject::new(BUCKET, "clean", Some(1)), b"c")
+        .unwrap();
+    http.run(&GetObject::new(BUCKET, "flakyish"), b"")
+        .unwrap_err();
+    let status = |result: Result<_, Error>| match result {
+        Err(Error::Server(e)) => e.status,
+        other => panic!("expected a server error, got {other:?}"),
+    };
+    assert_eq!(
+        status(
+            http.run(&PutObject::new(BUCKET, "flaky/k", Some(1)), b"k")
+                .map(drop)
+        ),
+        503
+    );
+    let listing = |prefix: &str| ListObjects {
+        prefix: prefix.into(),
+        ..ListObjects::new(BUCKET)
+    };
+    assert_eq!(status(http.run(&listing("flaky/"), b"").map(drop)), 503);
+    assert_eq!(http.run(&listing(""), b"").unwrap().objects.len(), 1);
+    assert_eq!(
+        http.run(&HeadObject::new(BUCKET, "clean"), b"")
+            .unwrap()
+            .content_length,
+        Some(1)
+    );
+}
+
+#[test]
+fn outside_the_prefix_nothing_is_drawn() {
+    // The same seed gives the requests under the prefix the same faults, whatever else comes
+    // in between.
+    let under = |noise: bool| {
+        let client = InProcess::new("seed=4,error503=0.5,prefix=k", b"data");
+        (0..40)
+            .map(|_| {
+                if noise {
+                    client.raw(HeadObject::new(BUCKET, "other").request().unwrap(), b"");
+                }
+                client.outcomes(1).remove(0)
+            })
+            .collect::<Vec<String>>()
+    };
+    let quiet = under(false);
+    assert_eq!(quiet, under(true));
+    assert!(quiet.iter().any(|o| o.starts_with("503")), "{quiet:?}");
+    assert!(quiet.iter().any(|o| o.starts_with("200")), "{quiet:?}");
+}

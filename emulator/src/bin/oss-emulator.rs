@@ -25,7 +25,8 @@ usage: oss-emulator [options]
                               (several keys; a key with a security_token is an STS key)
   --domain D                  also serve virtual-hosted requests for BUCKET.D
   --faults SPEC               inject faults, e.g. seed=7,error500=0.05,error503=0.05,skew=0.01,
-                              reset_after=65536:0.02,latency_ms=50:0.1,corrupt=0.01
+                              reset_after=65536:0.02,latency_ms=50:0.1,corrupt=0.01;
+                              prefix=P limits them to keys (and listings) under P
   -h, --help                  this text
 ";
 
