@@ -269,6 +269,41 @@ pub fn unixtime_to_iso8601(unix: i64) -> Result<String, ClientError> {
     Ok(String::from(ascii(&b)))
 }
 
+/// The V4 signing time, `YYYYMMDDTHHMMSSZ` (ISO 8601 basic format, UTC), on the stack.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct V4Timestamp([u8; 16]);
+
+impl V4Timestamp {
+    /// [`ClientError::TimeOutOfRange`] outside the years 1..=9999.
+    pub fn from_unix(unix: i64) -> Result<V4Timestamp, ClientError> {
+        let t = Civil::from_unix(unix)?;
+        let mut b = *b"19700101T000000Z";
+        put4(&mut b, 0, t.year);
+        put2(&mut b, 4, t.month);
+        put2(&mut b, 6, t.day);
+        put2(&mut b, 9, t.hour);
+        put2(&mut b, 11, t.minute);
+        put2(&mut b, 13, t.second);
+        Ok(V4Timestamp(b))
+    }
+
+    /// `20231216T162057Z`.
+    pub fn as_str(&self) -> &str {
+        ascii(&self.0)
+    }
+
+    /// The day of the scope, `20231216`.
+    pub fn day(&self) -> &str {
+        ascii(&self.0[..8])
+    }
+}
+
+impl fmt::Debug for V4Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("V4Timestamp").field(&self.as_str()).finish()
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Fraction {
     /// oss2: literally `.000`.

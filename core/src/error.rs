@@ -91,6 +91,10 @@ pub enum ClientError {
     InvalidLiveChannelName { name: String, reason: &'static str },
     /// A presigned URL cannot expire before it was made.
     NegativeExpiry { expires: i64 },
+    /// V4 presigned URLs live from 1 second to 7 days.
+    ExpiresOutOfRange { expires: i64 },
+    /// Signature V4 is scoped to a region, and none was given.
+    MissingRegion,
     /// A time outside what the OSS date formats can express.
     TimeOutOfRange { unix: i64 },
     /// A value that does not follow the format it claims (a date, a number …).
@@ -146,6 +150,14 @@ impl fmt::Display for ClientError {
             ClientError::NegativeExpiry { expires } => {
                 write!(f, "expiry must be zero or more seconds, got {expires}")
             }
+            ClientError::ExpiresOutOfRange { expires } => write!(
+                f,
+                "a V4 presigned URL lives from 1 to {} seconds (7 days), not {expires}",
+                crate::sign::v4::MAX_EXPIRES
+            ),
+            ClientError::MissingRegion => f.write_str(
+                "signature V4 needs the region (such as cn-hangzhou) and none was given",
+            ),
             ClientError::TimeOutOfRange { unix } => {
                 write!(f, "time {unix} is outside the years 1 to 9999")
             }

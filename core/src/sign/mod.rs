@@ -2,16 +2,21 @@
 //! caller passes the time in, in seconds since the Unix epoch.
 
 pub mod v1;
+pub mod v4;
 
 mod presign;
 
 pub use presign::PresignedUrl;
 
-use alloc::string::String;
+use alloc::string::{String, ToString};
+use alloc::sync::Arc;
+use alloc::vec::Vec;
 use core::fmt;
 
 use hmac::Hmac;
 use sha1::Sha1;
+use sha2::Sha256;
+use spin::mutex::SpinMutex;
 
 use crate::credentials::Credentials;
 use crate::dates;
@@ -31,12 +36,29 @@ pub enum DateHeader {
     XOssDate,
 }
 
+/// Which signature a [`Signer`] makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignatureVersion {
+    /// No signature.
+    Anonymous,
+    /// `OSS <id>:<HMAC-SHA1>`.
+    V1,
+    /// `OSS4-HMAC-SHA256`, scoped to a day, a region and a product.
+    V4,
+}
+
 /// Signs requests and presigned URLs with one set of credentials (or none).
 #[derive(Clone)]
 pub struct Signer {
     auth: Auth,
     date_header: DateHeader,
     verify_object_strict: bool,
+    /// V4: the region of the scope (a bare id such as `cn-hangzhou`).
+    region: Option<String>,
+    /// V4: a Cloud Box id, which replaces the region in the scope (product `oss-cloudbox`).
+    cloud_box_id: Option<String>,
+    /// V4: headers the caller asks to sign besides the default ones (opt-in only).
+    additional_headers: Vec<String>,
 }
 
 #[derive(Clone)]
@@ -46,15 +68,35 @@ enum Auth {
         credentials: Credentials,
         key: Hmac<Sha1>,
     },
+    V4 {
+        credentials: Credentials,
+        /// The last signing key derived: it changes once a day per region and product, and
+        /// deriving it costs four HMACs. Clones share it.
+        cache: Arc<SpinMutex<Option<CachedKey>>>,
+    },
+}
+
+struct CachedKey {
+    day: [u8; 8],
+    region: String,
+    product: &'static str,
+    key: Hmac<Sha256>,
 }
 
 impl Signer {
     /// No signature at all: public-read and public-read-write buckets.
     pub fn anonymous() -> Signer {
+        Signer::with_auth(Auth::Anonymous)
+    }
+
+    fn with_auth(auth: Auth) -> Signer {
         Signer {
-            auth: Auth::Anonymous,
+            auth,
             date_header: DateHeader::Date,
             verify_object_strict: true,
+            region: None,
+            cloud_box_id: None,
+            additional_headers: Vec::new(),
         }
     }
 
@@ -62,11 +104,53 @@ impl Signer {
     /// carry one.
     pub fn v1(credentials: Credentials) -> Signer {
         let key = v1::hmac_key(credentials.access_key_secret());
-        Signer {
-            auth: Auth::V1 { credentials, key },
-            date_header: DateHeader::Date,
-            verify_object_strict: true,
+        Signer::with_auth(Auth::V1 { credentials, key })
+    }
+
+    /// Signature V4 (`OSS4-HMAC-SHA256`); with an STS token when the credentials carry one.
+    /// It needs a region ([`Signer::with_region`]): signing without one is refused.
+    pub fn v4(credentials: Credentials) -> Signer {
+        Signer::with_auth(Auth::V4 {
+            credentials,
+            cache: Arc::default(),
+        })
+    }
+
+    /// The region V4 signatures are scoped to, as OSS names it (`cn-hangzhou`, not
+    /// `oss-cn-hangzhou`). V1 and anonymous signers keep it but do not use it.
+    pub fn with_region(mut self, region: &str) -> Signer {
+        self.region = Some(region.to_string());
+        self
+    }
+
+    /// Signs for a Cloud Box (product `oss-cloudbox`, the Cloud Box id in place of the region).
+    pub fn with_cloud_box_id(mut self, cloud_box_id: &str) -> Signer {
+        self.cloud_box_id = Some(cloud_box_id.to_string());
+        self
+    }
+
+    /// V4: also sign these headers when a request carries them (oss2's `additional_headers`).
+    /// Off by default: browsers and proxies may change `Host` or `Content-Length`, and a signed
+    /// header that changes on the way breaks the signature.
+    pub fn with_additional_headers<S: AsRef<str>>(
+        mut self,
+        names: impl IntoIterator<Item = S>,
+    ) -> Signer {
+        self.additional_headers = names.into_iter().map(|n| n.as_ref().to_string()).collect();
+        self
+    }
+
+    pub fn version(&self) -> SignatureVersion {
+        match self.auth {
+            Auth::Anonymous => SignatureVersion::Anonymous,
+            Auth::V1 { .. } => SignatureVersion::V1,
+            Auth::V4 { .. } => SignatureVersion::V4,
         }
+    }
+
+    /// The V4 region, if one was given.
+    pub fn region(&self) -> Option<&str> {
+        self.region.as_deref()
     }
 
     /// Chooses the header that carries the request time ([`DateHeader::XOssDate`] in browsers).
@@ -85,7 +169,7 @@ impl Signer {
     pub fn credentials(&self) -> Option<&Credentials> {
         match &self.auth {
             Auth::Anonymous => None,
-            Auth::V1 { credentials, .. } => Some(credentials),
+            Auth::V1 { credentials, .. } | Auth::V4 { credentials, .. } => Some(credentials),
         }
     }
 
@@ -109,6 +193,57 @@ impl Signer {
         let mut url = String::with_capacity(128);
         endpoint.push_url(&mut url, bucket.as_deref(), key, false);
         encoding::push_query(&mut url, query());
+
+        if let Auth::V4 { credentials, .. } = &self.auth {
+            let scope_region = self.scope_region()?;
+            let timestamp = dates::V4Timestamp::from_unix(now)?;
+            headers.reserve(4);
+            if let Some(token) = credentials.security_token() {
+                headers.set_unchecked("x-oss-security-token", token);
+            }
+            // V4 never sends Date; browsers could not send a caller's Date anyway.
+            if self.date_header == DateHeader::XOssDate {
+                headers.remove("date");
+            }
+            headers.set_unchecked("x-oss-date", timestamp.as_str());
+            headers.set_unchecked("x-oss-content-sha256", v4::UNSIGNED_PAYLOAD);
+            let additional = v4::additional_headers(&headers, &self.additional_headers);
+            let canonical = v4::canonical_request(
+                method,
+                bucket.as_deref(),
+                key,
+                query(),
+                &headers,
+                &additional,
+            );
+            let scope = v4::Scope {
+                timestamp: &timestamp,
+                region: scope_region,
+                product: self.product(),
+            };
+            let string_to_sign = v4::string_to_sign(&scope, &canonical);
+            let signature = v4::signature_with(&self.signing_key(&scope)?, &string_to_sign);
+            let mut authorization = String::with_capacity(200);
+            authorization.push_str(v4::ALGORITHM);
+            authorization.push_str(" Credential=");
+            authorization.push_str(credentials.access_key_id());
+            authorization.push('/');
+            scope.push(&mut authorization);
+            if !additional.is_empty() {
+                authorization.push_str(", AdditionalHeaders=");
+                authorization.push_str(&additional.join(";"));
+            }
+            authorization.push_str(", Signature=");
+            authorization.push_str(&signature);
+            headers.set_owned("authorization", authorization);
+            return Ok(SignedRequest {
+                method,
+                url,
+                headers,
+                body,
+                string_to_sign: Some(string_to_sign),
+            });
+        }
 
         let Auth::V1 {
             credentials,
@@ -158,6 +293,58 @@ impl Signer {
     }
 }
 
+impl Signer {
+    /// The region of a V4 scope: the Cloud Box id, or the region, which must be given.
+    fn scope_region(&self) -> Result<&str, ClientError> {
+        self.cloud_box_id
+            .as_deref()
+            .or(self.region.as_deref())
+            .filter(|r| !r.is_empty())
+            .ok_or(ClientError::MissingRegion)
+    }
+
+    fn product(&self) -> &'static str {
+        if self.cloud_box_id.is_some() {
+            v4::PRODUCT_CLOUD_BOX
+        } else {
+            v4::PRODUCT_OSS
+        }
+    }
+
+    /// The V4 signing key of `scope`, keyed into an HMAC, derived once per day, region and
+    /// product.
+    fn signing_key(&self, scope: &v4::Scope<'_>) -> Result<Hmac<Sha256>, ClientError> {
+        let Auth::V4 { credentials, cache } = &self.auth else {
+            return Err(ClientError::MissingRegion);
+        };
+        let day: [u8; 8] = scope
+            .timestamp
+            .day()
+            .as_bytes()
+            .try_into()
+            .unwrap_or_default();
+        let mut cached = cache.lock();
+        if let Some(c) = cached.as_ref() {
+            if c.day == day && c.region == scope.region && c.product == scope.product {
+                return Ok(c.key.clone());
+            }
+        }
+        let key = v4::keyed(&v4::signing_key(
+            credentials.access_key_secret(),
+            scope.timestamp.day(),
+            scope.region,
+            scope.product,
+        ));
+        *cached = Some(CachedKey {
+            day,
+            region: scope.region.to_string(),
+            product: scope.product,
+            key: key.clone(),
+        });
+        Ok(key)
+    }
+}
+
 /// `OSS <AccessKeyId>:<signature>`.
 fn authorization(credentials: &Credentials, hmac: &Hmac<Sha1>, string_to_sign: &str) -> String {
     let id = credentials.access_key_id();
@@ -178,8 +365,14 @@ impl fmt::Debug for Signer {
             Auth::V1 { credentials, .. } => {
                 s.field("auth", &"v1").field("credentials", credentials)
             }
+            Auth::V4 { credentials, .. } => {
+                s.field("auth", &"v4").field("credentials", credentials)
+            }
         };
-        s.field("date_header", &self.date_header)
+        s.field("region", &self.region)
+            .field("cloud_box_id", &self.cloud_box_id)
+            .field("additional_headers", &self.additional_headers)
+            .field("date_header", &self.date_header)
             .field("verify_object_strict", &self.verify_object_strict)
             .finish()
     }

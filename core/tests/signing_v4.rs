@@ -1,0 +1,219 @@
+//! Signature V4 behaviour the vectors do not cover: refusals before I/O, presigned expiry
+//! bounds, the signing-key cache, opt-in additional headers, RTMP URLs, and secrets in `Debug`.
+
+use oss_core::request::{Method, Request};
+use oss_core::sign::{DateHeader, SignatureVersion, Signer};
+use oss_core::{ClientError, Credentials, Endpoint};
+
+const SECRET: &str = "FakeAccessKeySecretForVectors0123456789";
+const TOKEN: &str = "CAIS+AF1q6Ft5B2yfSjIr5bkJoPiqrxU1Z=/+token==";
+const NOW: i64 = 1_700_000_000;
+const DAY: i64 = 86_400;
+
+fn put() -> Request {
+    Request::object(Method::Put, "my-bucket", "dir/photo.jpg")
+        .and_then(|r| r.with_header("Content-Type", "image/jpeg"))
+        .and_then(|r| r.with_header("Content-Length", "3"))
+        .and_then(|r| r.with_header("x-oss-meta-author", "alice"))
+        .unwrap()
+}
+
+fn endpoint() -> Endpoint {
+    Endpoint::parse("https://oss-cn-hangzhou.aliyuncs.com").unwrap()
+}
+
+fn v4() -> Signer {
+    Signer::v4(Credentials::new("LTAI5tId", SECRET).unwrap()).with_region("cn-hangzhou")
+}
+
+fn authorization(signer: &Signer, now: i64) -> String {
+    let signed = signer.sign(put(), &endpoint(), now).unwrap();
+    signed.headers.get("authorization").unwrap().to_string()
+}
+
+#[test]
+fn a_missing_region_is_refused_before_anything_is_signed() {
+    let signer = Signer::v4(Credentials::new("LTAI5tId", SECRET).unwrap());
+    assert_eq!(signer.version(), SignatureVersion::V4);
+    assert_eq!(
+        signer.sign(put(), &endpoint(), NOW).unwrap_err(),
+        ClientError::MissingRegion
+    );
+    let get = Request::object(Method::Get, "my-bucket", "k").unwrap();
+    assert_eq!(
+        signer
+            .presign(get.clone(), &endpoint(), NOW, 60, false)
+            .unwrap_err(),
+        ClientError::MissingRegion
+    );
+    let empty = signer.with_region("");
+    assert_eq!(
+        empty.presign(get, &endpoint(), NOW, 60, false).unwrap_err(),
+        ClientError::MissingRegion
+    );
+}
+
+#[test]
+fn presigned_urls_live_one_second_to_seven_days() {
+    let get = || Request::object(Method::Get, "my-bucket", "k").unwrap();
+    assert_eq!(
+        v4().presign(get(), &endpoint(), NOW, -1, false)
+            .unwrap_err(),
+        ClientError::NegativeExpiry { expires: -1 }
+    );
+    for bad in [0, 7 * DAY + 1] {
+        assert_eq!(
+            v4().presign(get(), &endpoint(), NOW, bad, false)
+                .unwrap_err(),
+            ClientError::ExpiresOutOfRange { expires: bad },
+            "{bad}"
+        );
+    }
+    for good in [1, 7 * DAY] {
+        let url = v4().presign(get(), &endpoint(), NOW, good, false).unwrap();
+        assert!(
+            url.url.contains(&format!("x-oss-expires={good}&")),
+            "{}",
+            url.url
+        );
+        assert_eq!(url.expires_at, Some(NOW + good));
+    }
+}
+
+#[test]
+fn the_cached_signing_key_follows_day_region_and_product() {
+    let signer = v4();
+    let today = authorization(&signer, NOW);
+    // Same day, same key: the same signature as a fresh signer's.
+    assert_eq!(authorization(&signer, NOW), today);
+    assert_eq!(authorization(&v4(), NOW), today);
+    // The next day: a new scope and a new key, as a fresh signer computes it.
+    let tomorrow = authorization(&signer, NOW + DAY);
+    assert_ne!(tomorrow, today);
+    assert_eq!(tomorrow, authorization(&v4(), NOW + DAY));
+    // A clone shares the cache; another region must not reuse the first region's key.
+    let beijing = signer.clone().with_region("cn-beijing");
+    let fresh_beijing =
+        Signer::v4(Credentials::new("LTAI5tId", SECRET).unwrap()).with_region("cn-beijing");
+    assert_eq!(
+        authorization(&beijing, NOW),
+        authorization(&fresh_beijing, NOW)
+    );
+    assert!(authorization(&beijing, NOW).contains("/cn-beijing/oss/aliyun_v4_request"));
+    // Back to the first region after the clone replaced the cached key.
+    assert_eq!(authorization(&signer, NOW), today);
+    let cloud_box = signer.clone().with_cloud_box_id("cb-123");
+    assert!(authorization(&cloud_box, NOW).contains("/cb-123/oss-cloudbox/aliyun_v4_request"));
+}
+
+#[test]
+fn additional_headers_are_opt_in() {
+    // By default Content-Length is not signed: a browser or proxy may change it.
+    let plain = v4().sign(put(), &endpoint(), NOW).unwrap();
+    assert!(
+        !plain
+            .headers
+            .get("authorization")
+            .unwrap()
+            .contains("AdditionalHeaders")
+    );
+    let opted = v4().with_additional_headers(["Content-Length", "x-absent", "x-oss-meta-author"]);
+    // Only the present, not-default-signed names are listed.
+    let auth = opted.sign(put(), &endpoint(), NOW).unwrap();
+    let auth = auth.headers.get("authorization").unwrap();
+    assert!(
+        auth.contains(", AdditionalHeaders=content-length, Signature="),
+        "{auth}"
+    );
+    assert_ne!(auth, plain.headers.get("authorization").unwrap());
+}
+
+#[test]
+fn headers_and_authorization_have_oss2s_shape() {
+    let creds = Credentials::sts("STS.id", SECRET, TOKEN).unwrap();
+    let signed = Signer::v4(creds)
+        .with_region("cn-hangzhou")
+        .sign(put(), &endpoint(), NOW)
+        .unwrap();
+    assert_eq!(signed.headers.get("x-oss-date"), Some("20231114T221320Z"));
+    assert_eq!(
+        signed.headers.get("x-oss-content-sha256"),
+        Some("UNSIGNED-PAYLOAD")
+    );
+    assert_eq!(signed.headers.get("x-oss-security-token"), Some(TOKEN));
+    assert_eq!(signed.headers.get("date"), None, "V4 sends no Date");
+    let auth = signed.headers.get("authorization").unwrap();
+    assert!(
+        auth.starts_with(
+            "OSS4-HMAC-SHA256 Credential=STS.id/20231114/cn-hangzhou/oss/aliyun_v4_request, Signature="
+        ),
+        "{auth}"
+    );
+    let signature = auth.rsplit_once("Signature=").unwrap().1;
+    assert_eq!(signature.len(), 64);
+    assert!(
+        signature
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    );
+}
+
+#[test]
+fn browser_mode_drops_a_callers_date() {
+    let with_date = put()
+        .with_header("Date", "Thu, 01 Jan 1970 00:00:00 GMT")
+        .unwrap();
+    let signed = v4()
+        .with_date_header(DateHeader::XOssDate)
+        .sign(with_date, &endpoint(), NOW)
+        .unwrap();
+    assert_eq!(signed.headers.get("date"), None);
+    assert_eq!(signed.headers.get("x-oss-date"), Some("20231114T221320Z"));
+}
+
+#[test]
+fn rtmp_urls_keep_the_v1_signature_as_oss2_does() {
+    let creds = Credentials::new("LTAI5tId", SECRET).unwrap();
+    let rtmp = |signer: Signer| {
+        signer
+            .sign_rtmp_url(&endpoint(), "my-bucket", "chan", "p.m3u8", NOW, 60)
+            .unwrap()
+            .url
+    };
+    let v4_url = rtmp(Signer::v4(creds.clone()).with_region("cn-hangzhou"));
+    assert_eq!(v4_url, rtmp(Signer::v1(creds)));
+    assert!(v4_url.contains("Signature="));
+}
+
+#[test]
+fn secrets_never_show_in_debug() {
+    let creds = Credentials::sts("STS.id", SECRET, TOKEN).unwrap();
+    let signer = Signer::v4(creds).with_region("cn-hangzhou");
+    let signed = signer.sign(put(), &endpoint(), NOW).unwrap();
+    let get = Request::object(Method::Get, "my-bucket", "k").unwrap();
+    let presigned = signer.presign(get, &endpoint(), NOW, 60, false).unwrap();
+    let header_signature = signed
+        .headers
+        .get("authorization")
+        .unwrap()
+        .rsplit_once("Signature=")
+        .unwrap()
+        .1
+        .to_string();
+    let url_signature = presigned
+        .url
+        .rsplit_once("x-oss-signature=")
+        .unwrap()
+        .1
+        .to_string();
+    for shown in [
+        format!("{signer:?}"),
+        format!("{signed:?}"),
+        format!("{presigned:?}"),
+    ] {
+        for secret in [SECRET, TOKEN, &header_signature, &url_signature] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+    }
+    assert!(format!("{signer:?}").contains("cn-hangzhou"));
+}
