@@ -493,7 +493,9 @@ impl Client {
     /// Runs an operation that answers with object data (GetObject): its parsed head, and the
     /// data as a stream. With `verify_crc` (and CRC checks on), a complete 200 answer is checked
     /// against `x-oss-hash-crc64ecma` when the stream reaches its end. Retries cover getting
-    /// the answer's head, not the data after it.
+    /// the answer's head and, when the connection breaks in the middle of the data, getting
+    /// the rest: a ranged request from the byte reached, on the condition that the object is
+    /// still the same (`If-Match` its ETag), under the same [`RetryPolicy`].
     pub fn open<O: Operation>(
         &self,
         op: &O,
@@ -519,7 +521,16 @@ impl Client {
             let expected_crc = (verify_crc && self.enable_crc && whole)
                 .then(|| head.header("x-oss-hash-crc64ecma").map(str::to_string))
                 .flatten();
-            let reader: Box<dyn Read + Send> = Box::new(body.into_reader());
+            let span = span(&head, length);
+            let reader = Box::new(Resuming {
+                client: self.clone(),
+                request: request.clone(),
+                etag: head.etag().map(str::to_string),
+                next: span.map_or(0, |(first, _)| first),
+                last: span.map(|(_, last)| last),
+                body: Box::new(body.into_reader()),
+                failures: 0,
+            });
             let reader = ObjectReader::new(reader, length, expected_crc, progress.take());
             Ok((output, reader))
         })
@@ -661,6 +672,113 @@ impl Client {
         }
         Ok(result?)
     }
+}
+
+/// The bytes an answer with object data carries, first and last, counted in the object: from
+/// `Content-Range` in a 206, the whole object in a 200. None when empty or unknown.
+fn span(head: &ResponseHead, length: Option<u64>) -> Option<(u64, u64)> {
+    match head.status {
+        200 => length.filter(|&l| l > 0).map(|l| (0, l - 1)),
+        206 => {
+            let range = head
+                .header("content-range")?
+                .trim()
+                .strip_prefix("bytes ")?;
+            let (first, last) = range.split_once('/')?.0.split_once('-')?;
+            Some((first.trim().parse().ok()?, last.trim().parse().ok()?))
+        }
+        _ => None,
+    }
+}
+
+/// Object data that survives a broken connection: when the body fails before its last byte,
+/// the rest is asked for again (`Range` from the next byte, `If-Match` the ETag, so that an
+/// object replaced meanwhile fails with `PreconditionFailed` rather than splice two
+/// versions), up to the policy's attempts in a row without a byte between them. What it
+/// cannot cure it reports as a transport failure ([`Error::Request`], through
+/// [`Error::from_io`]), or as the server's refusal of the rest.
+struct Resuming {
+    client: Client,
+    request: Request,
+    /// None: the answer cannot be resumed safely (no ETag to hold it to).
+    etag: Option<String>,
+    /// The next byte to deliver and the last one, in the object (None: unknown).
+    next: u64,
+    last: Option<u64>,
+    body: Box<dyn Read + Send>,
+    /// Failures since the last byte arrived.
+    failures: u32,
+}
+
+impl Resuming {
+    fn reopen(&self, etag: &str, last: u64) -> Result<Box<dyn Read + Send>, Error> {
+        let request = self
+            .request
+            .clone()
+            .with_header("range", &format!("bytes={}-{last}", self.next))?
+            .with_header("if-match", &format!("\"{etag}\""))?;
+        self.client
+            .run(&request, &mut BodySource::empty(), |head, body| {
+                if head.status != 206 {
+                    let bytes = read_small(body)?;
+                    let error = oss_core::ServerError::parse(&head, &bytes);
+                    return Err(self.client.learn::<()>(Err(error.into())).unwrap_err());
+                }
+                if span(&head, None).map(|(first, _)| first) != Some(self.next) {
+                    return Err(Error::Request(
+                        format!(
+                            "asked for bytes from {}, got {:?}",
+                            self.next,
+                            head.header("content-range")
+                        )
+                        .into(),
+                    ));
+                }
+                Ok(Box::new(body.into_reader()) as Box<dyn Read + Send>)
+            })
+    }
+}
+
+impl Read for Resuming {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        loop {
+            let error = match self.body.read(out) {
+                Ok(n) => {
+                    if n > 0 {
+                        self.next += n as u64;
+                        self.failures = 0;
+                    }
+                    return Ok(n);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => e,
+            };
+            self.failures += 1;
+            let resumable = match (&self.etag, self.last) {
+                (Some(etag), Some(last)) if self.next <= last => Some((etag.clone(), last)),
+                _ => None,
+            };
+            let Some((etag, last)) =
+                resumable.filter(|_| self.failures < self.client.retry.max_attempts)
+            else {
+                return Err(transport(error));
+            };
+            std::thread::sleep(self.client.retry.delay(self.failures - 1));
+            match self.reopen(&etag, last) {
+                Ok(body) => self.body = body,
+                // The object changed, or the server will not serve the rest: that, rather
+                // than the broken connection, is what the caller needs to know.
+                Err(e) if e.server_error().is_some() => return Err(e.into_io()),
+                Err(_) => return Err(transport(error)),
+            }
+        }
+    }
+}
+
+/// A failure of the connection while reading an answer, as the driver's transport error (of
+/// the same kind, for callers that only look at that).
+fn transport(error: io::Error) -> io::Error {
+    io::Error::new(error.kind(), Error::Request(Box::new(error)))
 }
 
 pub(crate) fn read_small(body: ureq::Body) -> Result<Vec<u8>, Error> {

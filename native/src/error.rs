@@ -26,6 +26,26 @@ impl Error {
         }
     }
 
+    /// Whether the transport gave up waiting (connect or read timeout).
+    pub fn is_timeout(&self) -> bool {
+        let Error::Request(e) = self else {
+            return false;
+        };
+        if let Some(ureq::Error::Timeout(_)) = e.downcast_ref::<ureq::Error>() {
+            return true;
+        }
+        let io = match e.downcast_ref::<ureq::Error>() {
+            Some(ureq::Error::Io(io)) => Some(io),
+            _ => e.downcast_ref::<io::Error>(),
+        };
+        io.is_some_and(|io| {
+            matches!(
+                io.kind(),
+                io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
+            )
+        })
+    }
+
     /// The server error, when OSS answered with one.
     pub fn server_error(&self) -> Option<&oss_core::ServerError> {
         match self {

@@ -155,7 +155,12 @@ impl ObjectReader {
 
 impl Read for ObjectReader {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        let n = self.body.read(out)?;
+        // The failure itself, not the copy the chunking keeps for an HTTP client: it may carry
+        // a driver error (see Error::from_io).
+        let n = match self.body.read(out) {
+            Ok(n) => n,
+            Err(copy) => return Err(self.body.source_error.take().unwrap_or(copy)),
+        };
         if n == 0 && !out.is_empty() && self.body.is_done() {
             if let Some(expected) = &self.expected_crc {
                 // Checked at every read of the end, not once: a caller that reads again after
