@@ -106,6 +106,8 @@ fn run() -> Result<(), Failure> {
 
     let started = Instant::now();
     let cpu_before = cpu_seconds()?;
+    // Bytes, the CRC-64 the server answered for an upload, and for a resumable upload the
+    // calls it took and the parts sent and reused by the last call.
     let (bytes, crc, calls) = match op {
         "create-bucket" => {
             bucket.create_bucket(None, None)?;
@@ -124,11 +126,11 @@ fn run() -> Result<(), Failure> {
         "put" => {
             let file = Path::new(arg(2)?);
             let result = bucket.put_object_from_file(arg(1)?, file, Headers::new(), None)?;
-            (std::fs::metadata(file)?.len(), result.crc, 1)
+            (std::fs::metadata(file)?.len(), result.crc, None)
         }
         "get" => {
             let info = bucket.get_object_to_file(arg(1)?, arg(2)?, None, None)?;
-            (info.content_length.unwrap_or(0), None, 1)
+            (info.content_length.unwrap_or(0), None, None)
         }
         "resumable-upload" => {
             let file = Path::new(arg(2)?);
@@ -151,7 +153,12 @@ fn run() -> Result<(), Failure> {
                     Err(e) => return Err(e.into()),
                 }
             };
-            (std::fs::metadata(file)?.len(), result.result.crc, calls)
+            let parts = (result.parts_uploaded, result.parts_reused);
+            (
+                std::fs::metadata(file)?.len(),
+                result.result.crc,
+                Some((calls, parts)),
+            )
         }
         "resumable-download" => {
             let options = ResumableDownloadOptions {
@@ -162,7 +169,7 @@ fn run() -> Result<(), Failure> {
                 progress: None,
             };
             let result = resumable_download(&bucket, arg(1)?, arg(2)?, options)?;
-            (result.info.content_length.unwrap_or(0), None, 1)
+            (result.info.content_length.unwrap_or(0), None, None)
         }
         _ => return Err(format!("unknown operation {op:?}").into()),
     };
@@ -177,8 +184,10 @@ fn run() -> Result<(), Failure> {
     if let Some(crc) = crc {
         line.push_str(&format!(" crc64={crc}"));
     }
-    if op == "resumable-upload" {
-        line.push_str(&format!(" calls={calls}"));
+    if let Some((calls, (uploaded, reused))) = calls {
+        line.push_str(&format!(
+            " calls={calls} last_call_parts_uploaded={uploaded} last_call_parts_reused={reused}"
+        ));
     }
     if let Some(relay) = &relay {
         line.push_str(&format!(
