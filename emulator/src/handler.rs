@@ -195,7 +195,9 @@ impl Emulator {
             return crate::cors::preflight(self, bucket.as_deref(), request);
         }
         let is_signed = request.header("authorization").is_some()
-            || query.iter().any(|(name, _)| name == "OSSAccessKeyId");
+            || query
+                .iter()
+                .any(|(name, _)| name == "OSSAccessKeyId" || name == "x-oss-signature");
         // An ambiguous address is read the way whose signature verifies.
         let mut refused = None;
         let mut authenticated = None;
@@ -207,7 +209,7 @@ impl Emulator {
                 query: &query,
                 headers: &request.headers,
             };
-            match auth::authenticate(&self.keys, &signed, now) {
+            match auth::authenticate(&self.keys, &signed, now, &self.region) {
                 Ok(caller) => {
                     authenticated = Some((key.to_string(), caller));
                     break;
