@@ -26,6 +26,9 @@ trap 'kill $pid 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 100); do grep -q '^listening on ' "$out" && break; sleep 0.1; done
 address=$(sed -n 's/^listening on //p' "$out" | head -1)
 [ -n "$address" ] || { echo "the emulator did not start:"; cat "$out"; exit 1; }
+# Once signed with V1, once with V4 (each pass deletes its bucket at the end).
+for version in v1 v4; do
+OSS_AUTH_VERSION=$version \
 OSS_ENDPOINT="$address" \
 OSS_ACCESS_KEY_ID=LTAI5tChecklistKeyId \
 OSS_ACCESS_KEY_SECRET=ChecklistSecret0123456789abcdef \
@@ -34,3 +37,4 @@ OSS_STS_ACCESS_KEY_SECRET=StsChecklistSecret0123456789 \
 OSS_STS_SECURITY_TOKEN='CAIS+checklist/token==' \
 CHECKLIST_TMP="$work" \
   "$venv/bin/python" tests/oss2_checklist.py
+done

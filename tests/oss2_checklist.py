@@ -1,5 +1,6 @@
 """The official Python SDK (oss2) against oss-emulator over HTTP: a checklist of every seed
 operation, with signatures checked and CRC checking on. Prints `oss2 checks: N passed, M failed`.
+OSS_AUTH_VERSION=v4 runs the same list signed with oss2's AuthV4 (region cn-hangzhou).
 
 Run by tests/oss2-checklist.sh, which starts the emulator and sets OSS_ENDPOINT, OSS_ACCESS_KEY_ID,
 OSS_ACCESS_KEY_SECRET, the OSS_STS_* triple of an STS key, and CHECKLIST_TMP (a scratch directory).
@@ -19,9 +20,25 @@ SECRET = os.environ["OSS_ACCESS_KEY_SECRET"]
 TMP = os.environ.get("CHECKLIST_TMP", "/tmp")
 BUCKET = "oss2-checklist"
 
-auth = oss2.Auth(KEY_ID, SECRET)
-service = oss2.Service(auth, ENDPOINT)
-bucket = oss2.Bucket(auth, ENDPOINT, BUCKET, enable_crc=True)
+VERSION = os.environ.get("OSS_AUTH_VERSION", "v1")
+REGION = "cn-hangzhou"
+
+
+def make_auth(key_id, secret):
+    return oss2.AuthV4(key_id, secret) if VERSION == "v4" else oss2.Auth(key_id, secret)
+
+
+def make_sts_auth(key_id, secret, token):
+    return oss2.StsAuth(key_id, secret, token, auth_version=VERSION)
+
+
+def make_bucket(auth, **kwargs):
+    return oss2.Bucket(auth, ENDPOINT, BUCKET, region=REGION, **kwargs)
+
+
+auth = make_auth(KEY_ID, SECRET)
+service = oss2.Service(auth, ENDPOINT, region=REGION)
+bucket = make_bucket(auth, enable_crc=True)
 
 results = []
 
@@ -166,7 +183,7 @@ def _():
     url = bucket.sign_url("GET", "dir/hello.txt", 60)
     with urllib.request.urlopen(url) as response:
         assert response.read() == b"hello from oss2 " * 1000
-    anonymous = oss2.Bucket(oss2.AnonymousAuth(), ENDPOINT, BUCKET)
+    anonymous = make_bucket(oss2.AnonymousAuth())
     expect_error(oss2.exceptions.AccessDenied, lambda: anonymous.get_object("dir/hello.txt"))
     bucket.put_object_acl("dir/hello.txt", oss2.OBJECT_ACL_PUBLIC_READ)
     assert bucket.get_object_acl("dir/hello.txt").acl == oss2.OBJECT_ACL_PUBLIC_READ
@@ -191,20 +208,20 @@ def _():
 
 @check("STS credentials: requests and presigned URLs carry the token")
 def _():
-    sts = oss2.StsAuth(os.environ["OSS_STS_ACCESS_KEY_ID"], os.environ["OSS_STS_ACCESS_KEY_SECRET"],
+    sts = make_sts_auth(os.environ["OSS_STS_ACCESS_KEY_ID"], os.environ["OSS_STS_ACCESS_KEY_SECRET"],
                        os.environ["OSS_STS_SECURITY_TOKEN"])
-    sts_bucket = oss2.Bucket(sts, ENDPOINT, BUCKET, enable_crc=True)
+    sts_bucket = make_bucket(sts, enable_crc=True)
     sts_bucket.put_object("sts.txt", b"written with STS")
     assert sts_bucket.get_object("sts.txt").read() == b"written with STS"
     with urllib.request.urlopen(sts_bucket.sign_url("GET", "sts.txt", 60)) as response:
         assert response.read() == b"written with STS"
-    wrong = oss2.StsAuth(os.environ["OSS_STS_ACCESS_KEY_ID"], os.environ["OSS_STS_ACCESS_KEY_SECRET"], "CAIS+other")
-    expect_error(oss2.exceptions.ServerError, lambda: oss2.Bucket(wrong, ENDPOINT, BUCKET).get_object("sts.txt"))
+    wrong = make_sts_auth(os.environ["OSS_STS_ACCESS_KEY_ID"], os.environ["OSS_STS_ACCESS_KEY_SECRET"], "CAIS+other")
+    expect_error(oss2.exceptions.ServerError, lambda: make_bucket(wrong).get_object("sts.txt"))
 
 
 @check("wrong secret is refused")
 def _():
-    wrong = oss2.Bucket(oss2.Auth(KEY_ID, "not-the-secret"), ENDPOINT, BUCKET)
+    wrong = make_bucket(make_auth(KEY_ID, "not-the-secret"))
     e = expect_error(oss2.exceptions.SignatureDoesNotMatch, lambda: wrong.get_object("dir/hello.txt"))
     assert "StringToSign" in e.details
 
@@ -268,5 +285,5 @@ def _():
 failed = [(name, trace) for name, trace in results if trace]
 for name, trace in failed:
     print(f"FAIL {name}\n{trace}")
-print(f"oss2 checks: {len(results) - len(failed)} passed, {len(failed)} failed")
+print(f"oss2 checks ({VERSION}): {len(results) - len(failed)} passed, {len(failed)} failed")
 sys.exit(1 if failed else 0)
