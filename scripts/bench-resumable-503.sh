@@ -15,12 +15,17 @@
 # Then, still through the faults: the object's CRC-64 (x-oss-hash-crc64ecma, HEAD) against the
 # file's, the upload's own answer against the file's, and a full download compared with cmp.
 #
-# usage: scripts/bench-resumable-503.sh [SIZE_MIB]   (default 1024; BENCH_SEED, default 5)
+# Each request draws its fault from one seeded sequence, so how many of the first N requests
+# get a 503 is fixed by the seed (which requests they are depends on the threads' order): with
+# seed 2, 10 of the 115 requests after the bucket's creation get one — what a 1 GiB upload in
+# 10 MiB parts takes when nothing else fails (105 requests, and the 10 sent again).
+#
+# usage: scripts/bench-resumable-503.sh [SIZE_MIB]   (default 1024; BENCH_SEED, default 2)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 size_mib=${1:-1024}
-seed=${BENCH_SEED:-5}
+seed=${BENCH_SEED:-2}
 export BENCH_PART_MIB=${BENCH_PART_MIB:-10} BENCH_THREADS=${BENCH_THREADS:-4}
 export BENCH_RETRY_ATTEMPTS=${BENCH_RETRY_ATTEMPTS:-10} BENCH_RETRY_BASE_MS=10 BENCH_RETRY_MAX_MS=1000
 export BENCH_CALLS=${BENCH_CALLS:-5}
