@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# oss-wasm: clippy for wasm32, then the wasm-bindgen-test suites against the emulator binary
+# over real HTTP — in Node (wasm/tests/node.rs, which also creates the browser's bucket and its
+# CORS rule through the API), then in headless Chromium (wasm/tests/browser.rs, every call
+# cross-origin) — then the npm package build with its size. Installs what it needs, idempotently.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "toolchain: wasm32 target, wasm-bindgen CLI (the Cargo.lock version), Chromium"
+rustup target list --installed | grep -qx wasm32-unknown-unknown \
+  || rustup target add wasm32-unknown-unknown
+version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$version" ]; then
+  cargo install wasm-bindgen-cli --version "$version"
+fi
+if ! command -v chromedriver >/dev/null || ! command -v chromium >/dev/null; then
+  apt-get update -qq
+  apt-get install -y --no-install-recommends chromium chromium-driver
+fi
+
+step "cargo clippy -p oss-wasm --target wasm32-unknown-unknown --all-targets -- -D warnings"
+cargo clippy -p oss-wasm --target wasm32-unknown-unknown --all-targets -- -D warnings
+
+step "two emulators: one corrupting GET data under corrupt/, one answering 503 to 30 % under flaky/"
+cargo build -q -p oss-emulator
+logs=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  rm -rf "$logs"
+}
+trap cleanup EXIT
+start_emulator() { # name faults
+  ./target/debug/oss-emulator --listen 127.0.0.1:0 --faults "$2" >"$logs/$1.out" 2>"$logs/$1.err" &
+  pids+=("$!")
+  for _ in $(seq 100); do
+    grep -q '^listening on ' "$logs/$1.out" 2>/dev/null && break
+    sleep 0.1
+  done
+  sed -n 's/^listening on //p' "$logs/$1.out"
+}
+main=$(start_emulator main "corrupt=1,prefix=corrupt/")
+flaky=$(start_emulator flaky "seed=11,error503=0.3,prefix=flaky/")
+[ -n "$main" ] && [ -n "$flaky" ] || { cat "$logs"/*.err; exit 1; }
+echo "main $main, flaky $flaky"
+
+# Read by option_env! in wasm/tests/common: a test in a browser cannot read the environment.
+export OSS_WASM_TEST_ENDPOINT="$main" OSS_WASM_TEST_FLAKY_ENDPOINT="$flaky"
+export OSS_WASM_TEST_KEY_ID=$(sed -n 's/^access key id: //p' "$logs/main.out")
+export OSS_WASM_TEST_KEY_SECRET=$(sed -n 's/^access key secret: //p' "$logs/main.out")
+export CHROMEDRIVER=${CHROMEDRIVER:-$(command -v chromedriver)}
+export WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-120}
+
+step "oss-wasm in Node $(node --version)"
+cargo test -p oss-wasm --target wasm32-unknown-unknown --test node
+
+step "oss-wasm in headless Chromium (cross-origin, CORS from the bucket's rule)"
+cargo test -p oss-wasm --target wasm32-unknown-unknown --test browser
+
+step "the npm package (wasm/pkg) and its size"
+scripts/wasm-build.sh

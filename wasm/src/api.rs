@@ -1,0 +1,447 @@
+//! The calls behind the JavaScript methods: read the arguments, build the core's operation,
+//! run it through the driver's one generic `execute`, shape the result as ali-oss does.
+
+use std::rc::Rc;
+
+use js_sys::{Array, Object, Uint8Array};
+use oss_core::ops::bucket::{
+    BucketCors, BucketCreateConfig, CorsRule, CreateBucket, DeleteBucket, GetBucketCors,
+    PutBucketCors,
+};
+use oss_core::ops::copy::CopyObject;
+use oss_core::ops::delete_objects::BatchDeleteObjects;
+use oss_core::ops::object::{
+    AppendObject, DeleteObject, GetObject, GetObjectMeta, HeadObject, PutObject,
+};
+use oss_core::ops::service::{ListBuckets, ListObjects};
+use oss_core::{Method, Request};
+use wasm_bindgen::JsValue;
+
+use crate::driver::{Answer, Driver, Reply, Upload};
+use crate::error::Error;
+use crate::js::{self, get, number, object, opt, set, string};
+
+/// What one call needs: the client's driver and the bucket it was using when the call began.
+pub(crate) struct Call {
+    pub driver: Rc<Driver>,
+    pub bucket: Option<String>,
+}
+
+/// `{res}`, the part every result has.
+fn with_res(reply: &Reply) -> Object {
+    let result = object();
+    set(&result, "res", js::res(&reply.head, &reply.url));
+    result
+}
+
+/// An ETag as OSS sends it (in quotes), as ali-oss hands it on.
+fn quoted(etag: &str) -> String {
+    format!("\"{etag}\"")
+}
+
+impl Call {
+    fn bucket(&self) -> Result<&str, Error> {
+        self.bucket.as_deref().ok_or_else(|| {
+            Error::argument("no bucket: pass `bucket` to the Client or call useBucket()")
+        })
+    }
+
+    /// The URL of an object (ali-oss's `url` in put results and listings).
+    fn object_url(&self, bucket: &str, key: &str) -> String {
+        let mut url = String::new();
+        self.driver
+            .endpoint
+            .push_url(&mut url, Some(bucket), key, true);
+        url
+    }
+
+    pub(crate) async fn put(
+        self,
+        name: String,
+        data: JsValue,
+        options: JsValue,
+    ) -> Result<JsValue, Error> {
+        let upload = Upload::new(js::data(&data)?);
+        let bucket = self.bucket()?;
+        let mut op = PutObject::new(bucket, &name, Some(upload.len()));
+        op.headers = js::request_headers(&options)?;
+        let (output, reply) = self.driver.execute(&op, Some(&upload), Answer::Xml).await?;
+        let result = with_res(&reply);
+        set(&result, "name", name.as_str());
+        set(&result, "url", self.object_url(bucket, &name));
+        set(
+            &result,
+            "etag",
+            opt(output.etag.map(|e| quoted(&e)).as_deref()),
+        );
+        set(
+            &result,
+            "crc64",
+            opt(output.crc.map(|c| c.to_string()).as_deref()),
+        );
+        Ok(result.into())
+    }
+
+    pub(crate) async fn append(
+        self,
+        name: String,
+        data: JsValue,
+        options: JsValue,
+    ) -> Result<JsValue, Error> {
+        let mut upload = Upload::new(js::data(&data)?);
+        let position = number(&options, "position")?.unwrap_or(0.0);
+        if position < 0.0 || position.fract() != 0.0 {
+            return Err(Error::argument("position must be a whole number of bytes"));
+        }
+        // The object's CRC before this append: known for a new object, from the caller after.
+        upload.crc_init = match string(&options, "initCrc")? {
+            Some(crc) => Some(
+                crc.trim()
+                    .parse()
+                    .map_err(|_| Error::argument("initCrc must be a decimal CRC-64"))?,
+            ),
+            None => (position == 0.0).then_some(0),
+        };
+        let bucket = self.bucket()?;
+        let mut op = AppendObject::new(bucket, &name, position as u64, Some(upload.len()));
+        op.headers = js::request_headers(&options)?;
+        let (output, reply) = self.driver.execute(&op, Some(&upload), Answer::Xml).await?;
+        let result = with_res(&reply);
+        set(&result, "name", name.as_str());
+        set(&result, "url", self.object_url(bucket, &name));
+        set(
+            &result,
+            "etag",
+            opt(output.etag.map(|e| quoted(&e)).as_deref()),
+        );
+        set(
+            &result,
+            "crc64",
+            opt(output.crc.map(|c| c.to_string()).as_deref()),
+        );
+        set(
+            &result,
+            "nextAppendPosition",
+            output.next_position.to_string(),
+        );
+        Ok(result.into())
+    }
+
+    pub(crate) async fn get(self, name: String, options: JsValue) -> Result<JsValue, Error> {
+        let mut op = GetObject::new(self.bucket()?, &name);
+        op.headers = js::request_headers(&options)?;
+        op.process = string(&options, "process")?;
+        if let Some(version) = string(&options, "versionId")? {
+            op.params.push(("versionId".into(), Some(version)));
+        }
+        let (_, reply) = self.driver.execute(&op, None, Answer::Data).await?;
+        let result = with_res(&reply);
+        let content = reply.data.unwrap_or_else(|| Uint8Array::new_with_length(0));
+        set(&result, "content", content);
+        Ok(result.into())
+    }
+
+    pub(crate) async fn head(self, name: String, options: JsValue) -> Result<JsValue, Error> {
+        let mut op = HeadObject::new(self.bucket()?, &name);
+        op.headers = js::request_headers(&options)?;
+        let (info, reply) = self.driver.execute(&op, None, Answer::Xml).await?;
+        let meta = object();
+        for (name, value) in &info.user_meta {
+            set(&meta, name, value.as_str());
+        }
+        let result = with_res(&reply);
+        set(&result, "status", reply.head.status);
+        set(&result, "meta", meta);
+        Ok(result.into())
+    }
+
+    pub(crate) async fn get_object_meta(
+        self,
+        name: String,
+        options: JsValue,
+    ) -> Result<JsValue, Error> {
+        let mut op = GetObjectMeta::new(self.bucket()?, &name);
+        op.headers = js::request_headers(&options)?;
+        let (_, reply) = self.driver.execute(&op, None, Answer::Xml).await?;
+        let result = with_res(&reply);
+        set(&result, "status", reply.head.status);
+        Ok(result.into())
+    }
+
+    pub(crate) async fn delete(self, name: String, options: JsValue) -> Result<JsValue, Error> {
+        let mut op = DeleteObject::new(self.bucket()?, &name);
+        op.headers = js::request_headers(&options)?;
+        let (_, reply) = self.driver.execute(&op, None, Answer::Xml).await?;
+        Ok(with_res(&reply).into())
+    }
+
+    pub(crate) async fn delete_multi(
+        self,
+        names: JsValue,
+        options: JsValue,
+    ) -> Result<JsValue, Error> {
+        let names = js::strings(&names, "names")?;
+        let mut op = BatchDeleteObjects::new(self.bucket()?, &names);
+        op.quiet = js::flag(&options, "quiet").unwrap_or(false);
+        let (output, reply) = self.driver.execute(&op, None, Answer::Xml).await?;
+        let deleted: Array = output
+            .deleted
+            .iter()
+            .map(|d| {
+                let item = object();
+                set(&item, "Key", d.key.as_str());
+                if let Some(version) = &d.version_id {
+                    set(&item, "VersionId", version.as_str());
+                }
+                if d.delete_marker {
+                    set(&item, "DeleteMarker", true);
+                    set(
+                        &item,
+                        "DeleteMarkerVersionId",
+                        opt(d.delete_marker_version_id.as_deref()),
+                    );
+                }
+                JsValue::from(item)
+            })
+            .collect();
+        let result = with_res(&reply);
+        set(&result, "deleted", deleted);
+        Ok(result.into())
+    }
+
+    pub(crate) async fn list(self, query: JsValue) -> Result<JsValue, Error> {
+        let bucket = self.bucket()?;
+        let mut op = ListObjects::new(bucket);
+        op.prefix = string(&query, "prefix")?.unwrap_or_default();
+        op.marker = string(&query, "marker")?.unwrap_or_default();
+        op.delimiter = string(&query, "delimiter")?.unwrap_or_default();
+        if let Some(max) = number(&query, "max-keys")? {
+            op.max_keys = max as u32;
+        }
+        let (page, reply) = self.driver.execute(&op, None, Answer::Xml).await?;
+        let objects: Array = page
+            .objects
+            .iter()
+            .map(|o| {
+                let item = object();
+                set(&item, "name", o.key.as_str());
+                set(&item, "url", self.object_url(bucket, &o.key));
+                set(&item, "lastModified", iso(o.last_modified));
+                set(&item, "etag", quoted(&o.etag));
+                set(&item, "type", o.object_type.as_str());
+                set(&item, "size", o.size as f64);
+                set(&item, "storageClass", o.storage_class.as_str());
+                set(&item, "owner", owner(o.owner.as_ref()));
+                JsValue::from(item)
+            })
+            .collect();
+        let result = with_res(&reply);
+        set(&result, "objects", objects);
+        set(
+            &result,
+            "prefixes",
+            js::array(page.prefixes.iter().map(String::as_str)),
+        );
+        set(&result, "isTruncated", page.is_truncated);
+        set(
+            &result,
+            "nextMarker",
+            opt(Some(page.next_marker.as_str()).filter(|m| !m.is_empty())),
+        );
+        Ok(result.into())
+    }
+
+    pub(crate) async fn copy(
+        self,
+        name: String,
+        source: String,
+        source_bucket: JsValue,
+        options: JsValue,
+    ) -> Result<JsValue, Error> {
+        // ali-oss: copy(name, sourceName[, sourceBucket][, options]); "/bucket/key" names both.
+        let (source_bucket, options) = match source_bucket.as_string() {
+            Some(b) => (Some(b), options),
+            None => (None, source_bucket),
+        };
+        let bucket = self.bucket()?;
+        let (source_bucket, source_key) = match (source_bucket, source.strip_prefix('/')) {
+            (Some(b), _) => (b, source),
+            (None, Some(rest)) => match rest.split_once('/') {
+                Some((b, k)) => (b.to_string(), k.to_string()),
+                None => return Err(Error::argument("sourceName \"/bucket/key\" needs a key")),
+            },
+            (None, None) => (bucket.to_string(), source),
+        };
+        let mut op = CopyObject::new(&source_bucket, &source_key, bucket, &name);
+        op.headers = js::request_headers(&options)?;
+        if !get(&options, "meta").is_undefined() {
+            op.headers.insert("x-oss-metadata-directive", "REPLACE")?;
+        }
+        let (output, reply) = self.driver.execute(&op, None, Answer::Xml).await?;
+        let data = object();
+        set(
+            &data,
+            "etag",
+            opt(output.etag.map(|e| quoted(&e)).as_deref()),
+        );
+        let result = with_res(&reply);
+        set(&result, "data", data);
+        Ok(result.into())
+    }
+
+    pub(crate) async fn put_bucket(self, name: String, options: JsValue) -> Result<JsValue, Error> {
+        let mut op = CreateBucket::new(&name);
+        op.acl = string(&options, "acl")?;
+        let storage_class = string(&options, "storageClass")?;
+        let redundancy = string(&options, "dataRedundancyType")?;
+        if storage_class.is_some() || redundancy.is_some() {
+            let mut config =
+                BucketCreateConfig::new(storage_class.as_deref().unwrap_or("Standard"));
+            config.data_redundancy_type = redundancy;
+            op.config = Some(config);
+        }
+        let (_, reply) = self.driver.execute(&op, None, Answer::Xml).await?;
+        let result = with_res(&reply);
+        set(&result, "bucket", name.as_str());
+        Ok(result.into())
+    }
+
+    pub(crate) async fn delete_bucket(self, name: String) -> Result<JsValue, Error> {
+        let (_, reply) = self
+            .driver
+            .execute(&DeleteBucket::new(&name), None, Answer::Xml)
+            .await?;
+        Ok(with_res(&reply).into())
+    }
+
+    pub(crate) async fn list_buckets(self, query: JsValue) -> Result<JsValue, Error> {
+        let mut op = ListBuckets::new();
+        op.prefix = string(&query, "prefix")?.unwrap_or_default();
+        op.marker = string(&query, "marker")?.unwrap_or_default();
+        if let Some(max) = number(&query, "max-keys")? {
+            op.max_keys = max as u32;
+        }
+        let (page, reply) = self.driver.execute(&op, None, Answer::Xml).await?;
+        let buckets: Array = page
+            .buckets
+            .iter()
+            .map(|b| {
+                let item = object();
+                set(&item, "name", b.name.as_str());
+                set(&item, "region", b.location.as_str());
+                set(&item, "creationDate", iso(b.creation_date));
+                set(&item, "storageClass", b.storage_class.as_str());
+                set(&item, "StorageClass", b.storage_class.as_str());
+                JsValue::from(item)
+            })
+            .collect();
+        let result = with_res(&reply);
+        set(&result, "buckets", buckets);
+        set(&result, "owner", owner(Some(&page.owner)));
+        set(&result, "isTruncated", page.is_truncated);
+        set(
+            &result,
+            "nextMarker",
+            opt(Some(page.next_marker.as_str()).filter(|m| !m.is_empty())),
+        );
+        Ok(result.into())
+    }
+
+    pub(crate) async fn put_bucket_cors(
+        self,
+        name: String,
+        rules: JsValue,
+    ) -> Result<JsValue, Error> {
+        if !Array::is_array(&rules) {
+            return Err(Error::argument("rules must be an array"));
+        }
+        let rules = Array::from(&rules)
+            .iter()
+            .map(|rule| {
+                let list = |key| js::strings(&get(&rule, key), key);
+                Ok(CorsRule {
+                    allowed_origins: list("allowedOrigin")?,
+                    allowed_methods: list("allowedMethod")?,
+                    allowed_headers: list("allowedHeader")?,
+                    expose_headers: list("exposeHeader")?,
+                    max_age_seconds: number(&rule, "maxAgeSeconds")?.map(|n| n as u64),
+                })
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        let op = PutBucketCors::new(&name, BucketCors::new(rules));
+        let (_, reply) = self.driver.execute(&op, None, Answer::Xml).await?;
+        Ok(with_res(&reply).into())
+    }
+
+    pub(crate) async fn get_bucket_cors(self, name: String) -> Result<JsValue, Error> {
+        let (output, reply) = self
+            .driver
+            .execute(&GetBucketCors::new(&name), None, Answer::Xml)
+            .await?;
+        let rules: Array = output
+            .cors
+            .rules
+            .iter()
+            .map(|rule| {
+                let item = object();
+                let list = |v: &Vec<String>| js::array(v.iter().map(String::as_str));
+                set(&item, "AllowedOrigin", list(&rule.allowed_origins));
+                set(&item, "AllowedMethod", list(&rule.allowed_methods));
+                set(&item, "AllowedHeader", list(&rule.allowed_headers));
+                set(&item, "ExposeHeader", list(&rule.expose_headers));
+                if let Some(age) = rule.max_age_seconds {
+                    set(&item, "MaxAgeSeconds", age.to_string());
+                }
+                JsValue::from(item)
+            })
+            .collect();
+        let result = with_res(&reply);
+        set(&result, "rules", rules);
+        Ok(result.into())
+    }
+
+    /// A presigned URL (V1), with the clock offset applied: a URL made on a skewed machine
+    /// still lives as long as asked.
+    pub(crate) fn signature_url(&self, name: &str, options: &JsValue) -> Result<String, Error> {
+        let method = string(options, "method")?.unwrap_or_else(|| "GET".into());
+        let method = Method::parse(&method.to_ascii_uppercase())?;
+        let mut request = Request::object(method, self.bucket()?, name)?;
+        if let Some(content_type) = string(options, "Content-Type")? {
+            request = request.with_header("content-type", &content_type)?;
+        }
+        if let Some(process) = string(options, "process")? {
+            request = request.with_query("x-oss-process", Some(&process));
+        }
+        for (key, value) in js::string_entries(&get(options, "response"), "response")? {
+            request = request.with_query(
+                &format!("response-{}", key.to_ascii_lowercase()),
+                Some(&value),
+            );
+        }
+        let expires = number(options, "expires")?.unwrap_or(1800.0) as i64;
+        let driver = &self.driver;
+        let url = driver
+            .signer
+            .presign(request, &driver.endpoint, driver.now(), expires, true)?;
+        Ok(url.url)
+    }
+}
+
+fn owner(owner: Option<&oss_core::ops::service::Owner>) -> JsValue {
+    match owner {
+        Some(o) => {
+            let item = object();
+            set(&item, "id", o.id.as_str());
+            set(&item, "displayName", o.display_name.as_str());
+            item.into()
+        }
+        None => JsValue::NULL,
+    }
+}
+
+/// Unix seconds as OSS writes times in XML (`2024-01-02T03:04:05.000Z`).
+fn iso(unix: i64) -> JsValue {
+    oss_core::dates::unixtime_to_iso8601(unix)
+        .map(JsValue::from)
+        .unwrap_or(JsValue::NULL)
+}

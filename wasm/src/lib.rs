@@ -1,0 +1,512 @@
+//! oss-wasm: oss-sdk for browsers, Web Workers and Node — a `fetch` driver over the sans-IO
+//! core and a JavaScript API in ali-oss's vocabulary (camelCase methods, Promises, the same
+//! option and result shapes), built into the npm package `oss-wasm`.
+//!
+//! Each JavaScript method is one line here: it hands its arguments to [`api`], which builds the
+//! core's operation and runs it through the driver's one generic `execute`.
+
+mod api;
+mod driver;
+mod error;
+mod js;
+
+use std::cell::Cell;
+use std::future::Future;
+use std::rc::Rc;
+
+use js_sys::Promise;
+use oss_core::sign::{DateHeader, Signer};
+use oss_core::{Addressing, Credentials, Endpoint};
+use wasm_bindgen::prelude::*;
+
+use crate::api::Call;
+use crate::driver::Driver;
+use crate::error::Error;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &str = r#"
+/** Object data: bytes, or text sent as UTF-8. */
+export type Data = Uint8Array | ArrayBuffer | ArrayBufferView | string;
+
+export interface ClientOptions {
+  accessKeyId?: string;
+  accessKeySecret?: string;
+  /** STS security token (with STS credentials). */
+  stsToken?: string;
+  /** The bucket methods act on (see useBucket). */
+  bucket?: string;
+  /** `host[:port]` or a URL (`http://127.0.0.1:9000`); the scheme follows `secure` when absent. */
+  endpoint?: string;
+  /** `oss-cn-hangzhou` (or `cn-hangzhou`): the endpoint `oss-cn-hangzhou.aliyuncs.com`. */
+  region?: string;
+  /** https (default true) when the endpoint gives no scheme. */
+  secure?: boolean;
+  /** The endpoint is the bucket's own domain. */
+  cname?: boolean;
+  /** `host/bucket/key` instead of `bucket.host/key`. */
+  pathStyle?: boolean;
+  /** Milliseconds per attempt (default 60000). */
+  timeout?: number;
+  /** Retries of idempotent requests after network errors, 5xx and 429 (default 2). */
+  retryMax?: number;
+  /** Milliseconds added to the local clock (learned by itself from RequestTimeTooSkewed). */
+  amendTimeSkewed?: number;
+}
+
+/** The HTTP answer, as ali-oss's `res`. */
+export interface ResponseInfo {
+  status: number;
+  /** Header names in lower case; in a browser only the headers CORS exposes. */
+  headers: Record<string, string>;
+  requestUrls: string[];
+}
+
+/** What every failed call rejects with. */
+export interface OssError extends Error {
+  /** `NoSuchKeyError`, `RequestError`, `ConnectionTimeoutError`, `InconsistentError`, … */
+  name: string;
+  /** OSS's error code (`NoSuchKey`), or the name for errors on this side. */
+  code: string;
+  /** The HTTP status, -1 when there was no answer. */
+  status: number;
+  requestId: string;
+  hostId: string;
+  ec: string;
+  /** CRC-64 of the data on this side and on the server's (InconsistentError only). */
+  clientCrc?: string;
+  serverCrc?: string;
+}
+
+export interface RequestOptions {
+  /** Extra request headers (conditions, Range, x-oss-*). */
+  headers?: Record<string, string>;
+}
+
+export interface PutOptions extends RequestOptions {
+  /** Content-Type. */
+  mime?: string;
+  /** User metadata, sent as x-oss-meta-*. */
+  meta?: Record<string, string>;
+}
+
+export interface PutResult {
+  name: string;
+  url: string;
+  /** In quotes, as OSS sends it. */
+  etag?: string;
+  /** The server's CRC-64 of the object (checked against what was sent). */
+  crc64?: string;
+  res: ResponseInfo;
+}
+
+export interface AppendOptions extends PutOptions {
+  /** Where this data goes: the object's length (0 creates it). */
+  position?: number | string;
+  /** The object's CRC-64 before this append (a previous result's crc64), to check the new one. */
+  initCrc?: string;
+}
+
+export interface AppendResult extends PutResult {
+  nextAppendPosition: string;
+}
+
+export interface GetOptions extends RequestOptions {
+  /** x-oss-process (image processing). */
+  process?: string;
+  versionId?: string;
+}
+
+export interface GetResult {
+  /** The object data (CRC-64 checked for whole objects). */
+  content: Uint8Array;
+  res: ResponseInfo;
+}
+
+export interface HeadResult {
+  status: number;
+  /** User metadata (x-oss-meta-* without the prefix). */
+  meta: Record<string, string>;
+  res: ResponseInfo;
+}
+
+export interface StatusResult {
+  status: number;
+  res: ResponseInfo;
+}
+
+export interface DeleteResult {
+  res: ResponseInfo;
+}
+
+export interface DeleteMultiOptions {
+  /** Ask OSS not to list what it deleted. */
+  quiet?: boolean;
+}
+
+export interface DeletedObject {
+  Key: string;
+  VersionId?: string;
+  DeleteMarker?: boolean;
+  DeleteMarkerVersionId?: string;
+}
+
+export interface DeleteMultiResult {
+  deleted: DeletedObject[];
+  res: ResponseInfo;
+}
+
+export interface ListQuery {
+  prefix?: string;
+  marker?: string;
+  delimiter?: string;
+  /** 1 to 1000 (default 100). */
+  'max-keys'?: number | string;
+}
+
+export interface Owner {
+  id: string;
+  displayName: string;
+}
+
+export interface ObjectSummary {
+  name: string;
+  url: string;
+  /** ISO 8601. */
+  lastModified: string;
+  etag: string;
+  /** Normal, Appendable, Multipart or Symlink. */
+  type: string;
+  size: number;
+  storageClass: string;
+  owner: Owner | null;
+}
+
+export interface ListResult {
+  objects: ObjectSummary[];
+  prefixes: string[];
+  isTruncated: boolean;
+  nextMarker?: string;
+  res: ResponseInfo;
+}
+
+export interface CopyOptions extends PutOptions {}
+
+export interface CopyResult {
+  data: { etag?: string };
+  res: ResponseInfo;
+}
+
+export interface PutBucketOptions {
+  acl?: 'private' | 'public-read' | 'public-read-write';
+  storageClass?: string;
+  dataRedundancyType?: 'LRS' | 'ZRS';
+}
+
+export interface PutBucketResult {
+  bucket: string;
+  res: ResponseInfo;
+}
+
+export interface BucketSummary {
+  name: string;
+  region: string;
+  creationDate: string;
+  storageClass: string;
+  StorageClass: string;
+}
+
+export interface ListBucketsResult {
+  buckets: BucketSummary[];
+  owner: Owner | null;
+  isTruncated: boolean;
+  nextMarker?: string;
+  res: ResponseInfo;
+}
+
+export interface CorsRuleInput {
+  allowedOrigin: string | string[];
+  allowedMethod: string | string[];
+  allowedHeader?: string | string[];
+  exposeHeader?: string | string[];
+  maxAgeSeconds?: number | string;
+}
+
+export interface CorsRule {
+  AllowedOrigin: string[];
+  AllowedMethod: string[];
+  AllowedHeader: string[];
+  ExposeHeader: string[];
+  MaxAgeSeconds?: string;
+}
+
+export interface GetBucketCorsResult {
+  rules: CorsRule[];
+  res: ResponseInfo;
+}
+
+export interface SignatureUrlOptions {
+  /** Seconds the URL lives (default 1800). */
+  expires?: number;
+  /** GET (default), PUT, DELETE, HEAD, POST. */
+  method?: string;
+  /** A Content-Type the user of a PUT URL must send. */
+  'Content-Type'?: string;
+  process?: string;
+  /** response-* overrides: {'content-disposition': ...}. */
+  response?: Record<string, string>;
+}
+"#;
+
+/// An OSS client: a bucket, credentials, an endpoint and a clock offset (ali-oss's `OSS`).
+#[wasm_bindgen]
+pub struct Client {
+    driver: Rc<Driver>,
+    bucket: Option<String>,
+}
+
+#[wasm_bindgen]
+impl Client {
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "ClientOptions")] options: JsValue,
+    ) -> Result<Client, JsValue> {
+        Client::from_options(&options).map_err(Error::into_js)
+    }
+
+    /// Acts on another bucket from now on.
+    #[wasm_bindgen(js_name = useBucket)]
+    pub fn use_bucket(&mut self, name: String) {
+        self.bucket = Some(name);
+    }
+
+    /// The correction applied to the local clock, in milliseconds.
+    #[wasm_bindgen(getter, js_name = amendTimeSkewed)]
+    pub fn amend_time_skewed(&self) -> f64 {
+        self.driver.clock_offset_ms.get()
+    }
+
+    /// Uploads an object in one request; its CRC-64 is checked against the server's.
+    #[wasm_bindgen(unchecked_return_type = "Promise<PutResult>")]
+    pub fn put(
+        &self,
+        name: String,
+        #[wasm_bindgen(unchecked_param_type = "Data")] data: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "PutOptions")] options: JsValue,
+    ) -> Promise {
+        self.call(|c| c.put(name, data, options))
+    }
+
+    /// Appends to an Appendable object (created by the append at position 0).
+    #[wasm_bindgen(unchecked_return_type = "Promise<AppendResult>")]
+    pub fn append(
+        &self,
+        name: String,
+        #[wasm_bindgen(unchecked_param_type = "Data")] data: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "AppendOptions")] options: JsValue,
+    ) -> Promise {
+        self.call(|c| c.append(name, data, options))
+    }
+
+    /// Downloads an object; a whole object's CRC-64 is checked.
+    #[wasm_bindgen(unchecked_return_type = "Promise<GetResult>")]
+    pub fn get(
+        &self,
+        name: String,
+        #[wasm_bindgen(unchecked_optional_param_type = "GetOptions")] options: JsValue,
+    ) -> Promise {
+        self.call(|c| c.get(name, options))
+    }
+
+    /// An object's headers and user metadata.
+    #[wasm_bindgen(unchecked_return_type = "Promise<HeadResult>")]
+    pub fn head(
+        &self,
+        name: String,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
+    ) -> Promise {
+        self.call(|c| c.head(name, options))
+    }
+
+    /// An object's basic metadata (cheaper than head).
+    #[wasm_bindgen(js_name = getObjectMeta, unchecked_return_type = "Promise<StatusResult>")]
+    pub fn get_object_meta(
+        &self,
+        name: String,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
+    ) -> Promise {
+        self.call(|c| c.get_object_meta(name, options))
+    }
+
+    /// Deletes an object (a missing one too).
+    #[wasm_bindgen(unchecked_return_type = "Promise<DeleteResult>")]
+    pub fn delete(
+        &self,
+        name: String,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
+    ) -> Promise {
+        self.call(|c| c.delete(name, options))
+    }
+
+    /// Deletes up to 1000 objects.
+    #[wasm_bindgen(js_name = deleteMulti, unchecked_return_type = "Promise<DeleteMultiResult>")]
+    pub fn delete_multi(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string[]")] names: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "DeleteMultiOptions")] options: JsValue,
+    ) -> Promise {
+        self.call(|c| c.delete_multi(names, options))
+    }
+
+    /// One page of the bucket's objects.
+    #[wasm_bindgen(unchecked_return_type = "Promise<ListResult>")]
+    pub fn list(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "ListQuery")] query: JsValue,
+    ) -> Promise {
+        self.call(|c| c.list(query))
+    }
+
+    /// Copies `sourceName` ("key" in `sourceBucket` or this bucket, or "/bucket/key") to `name`.
+    #[wasm_bindgen(unchecked_return_type = "Promise<CopyResult>")]
+    pub fn copy(
+        &self,
+        name: String,
+        #[wasm_bindgen(js_name = sourceName)] source_name: String,
+        #[wasm_bindgen(
+            js_name = sourceBucket,
+            unchecked_optional_param_type = "string | CopyOptions"
+        )]
+        source_bucket: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "CopyOptions")] options: JsValue,
+    ) -> Promise {
+        self.call(|c| c.copy(name, source_name, source_bucket, options))
+    }
+
+    /// Creates a bucket.
+    #[wasm_bindgen(js_name = putBucket, unchecked_return_type = "Promise<PutBucketResult>")]
+    pub fn put_bucket(
+        &self,
+        name: String,
+        #[wasm_bindgen(unchecked_optional_param_type = "PutBucketOptions")] options: JsValue,
+    ) -> Promise {
+        self.call(|c| c.put_bucket(name, options))
+    }
+
+    /// Deletes an empty bucket.
+    #[wasm_bindgen(js_name = deleteBucket, unchecked_return_type = "Promise<DeleteResult>")]
+    pub fn delete_bucket(&self, name: String) -> Promise {
+        self.call(|c| c.delete_bucket(name))
+    }
+
+    /// The account's buckets (not from a browser page: OSS sends no CORS headers for it).
+    #[wasm_bindgen(js_name = listBuckets, unchecked_return_type = "Promise<ListBucketsResult>")]
+    pub fn list_buckets(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "ListQuery")] query: JsValue,
+    ) -> Promise {
+        self.call(|c| c.list_buckets(query))
+    }
+
+    /// Sets a bucket's CORS rules.
+    #[wasm_bindgen(js_name = putBucketCORS, unchecked_return_type = "Promise<DeleteResult>")]
+    pub fn put_bucket_cors(
+        &self,
+        name: String,
+        #[wasm_bindgen(unchecked_param_type = "CorsRuleInput[]")] rules: JsValue,
+    ) -> Promise {
+        self.call(|c| c.put_bucket_cors(name, rules))
+    }
+
+    /// A bucket's CORS rules.
+    #[wasm_bindgen(js_name = getBucketCORS, unchecked_return_type = "Promise<GetBucketCorsResult>")]
+    pub fn get_bucket_cors(&self, name: String) -> Promise {
+        self.call(|c| c.get_bucket_cors(name))
+    }
+
+    /// A URL that performs one request on an object without credentials until it expires.
+    #[wasm_bindgen(js_name = signatureUrl)]
+    pub fn signature_url(
+        &self,
+        name: String,
+        #[wasm_bindgen(unchecked_optional_param_type = "SignatureUrlOptions")] options: JsValue,
+    ) -> Result<String, JsValue> {
+        self.context()
+            .signature_url(&name, &options)
+            .map_err(Error::into_js)
+    }
+}
+
+impl Client {
+    fn from_options(options: &JsValue) -> Result<Client, Error> {
+        use crate::js::{flag, number, string};
+        let secure = flag(options, "secure").unwrap_or(true);
+        let scheme = if secure { "https://" } else { "http://" };
+        let endpoint = match (string(options, "endpoint")?, string(options, "region")?) {
+            (Some(endpoint), _) if endpoint.contains("://") => endpoint,
+            (Some(endpoint), _) => format!("{scheme}{endpoint}"),
+            (None, Some(region)) => {
+                let region = region.trim();
+                let oss = if region.starts_with("oss-") {
+                    ""
+                } else {
+                    "oss-"
+                };
+                format!("{scheme}{oss}{region}.aliyuncs.com")
+            }
+            (None, None) => return Err(Error::argument("endpoint or region is required")),
+        };
+        let mut endpoint = Endpoint::parse(&endpoint)?;
+        if flag(options, "cname") == Some(true) {
+            endpoint = endpoint.with_addressing(Addressing::Cname);
+        } else if flag(options, "pathStyle") == Some(true) {
+            endpoint = endpoint.with_addressing(Addressing::PathStyle);
+        }
+        let signer = match (
+            string(options, "accessKeyId")?,
+            string(options, "accessKeySecret")?,
+        ) {
+            (Some(id), Some(secret)) => {
+                let credentials = match string(options, "stsToken")? {
+                    Some(token) => Credentials::sts(&id, &secret, &token)?,
+                    None => Credentials::new(&id, &secret)?,
+                };
+                // Browsers forbid scripts to set Date: the time goes in x-oss-date.
+                Signer::v1(credentials).with_date_header(DateHeader::XOssDate)
+            }
+            (None, None) => Signer::anonymous(),
+            _ => {
+                return Err(Error::argument(
+                    "accessKeyId and accessKeySecret go together",
+                ));
+            }
+        };
+        let timeout_ms = number(options, "timeout")?.unwrap_or(60_000.0);
+        let retry_max = number(options, "retryMax")?.unwrap_or(2.0);
+        Ok(Client {
+            driver: Rc::new(Driver {
+                endpoint,
+                signer,
+                timeout_ms,
+                retry_max: retry_max.max(0.0) as u32,
+                clock_offset_ms: Cell::new(number(options, "amendTimeSkewed")?.unwrap_or(0.0)),
+            }),
+            bucket: string(options, "bucket")?,
+        })
+    }
+
+    fn context(&self) -> Call {
+        Call {
+            driver: self.driver.clone(),
+            bucket: self.bucket.clone(),
+        }
+    }
+
+    /// Runs one call as a Promise; its errors become JavaScript `Error` objects.
+    fn call<F>(&self, work: impl FnOnce(Call) -> F) -> Promise
+    where
+        F: Future<Output = Result<JsValue, Error>> + 'static,
+    {
+        let future = work(self.context());
+        wasm_bindgen_futures::future_to_promise(async move { future.await.map_err(Error::into_js) })
+    }
+}

@@ -1,0 +1,70 @@
+//! The suite in headless Chromium: every call crosses origins (the page comes from the test
+//! runner's server, the emulator listens elsewhere), so each one passes the bucket's CORS
+//! rule — preflights included. node.rs creates the bucket and sets that rule first.
+
+mod common;
+
+use common::*;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const BUCKET: &str = "wasm-browser";
+
+#[wasm_bindgen_test]
+async fn round_trips_browser() {
+    round_trips(BUCKET).await;
+}
+
+#[wasm_bindgen_test]
+async fn head_and_meta_browser() {
+    head_and_meta(BUCKET).await;
+}
+
+#[wasm_bindgen_test]
+async fn errors_browser() {
+    errors(BUCKET, true).await;
+}
+
+#[wasm_bindgen_test]
+async fn delete_and_list_browser() {
+    delete_and_list(BUCKET).await;
+}
+
+#[wasm_bindgen_test]
+async fn append_browser() {
+    append(BUCKET).await;
+}
+
+#[wasm_bindgen_test]
+async fn copy_browser() {
+    copy(BUCKET).await;
+}
+
+#[wasm_bindgen_test]
+async fn signature_url_browser() {
+    signature_url(BUCKET).await;
+}
+
+#[wasm_bindgen_test]
+async fn crc_mismatch_browser() {
+    crc_mismatch(BUCKET).await;
+}
+
+#[wasm_bindgen_test]
+async fn clock_skew_browser() {
+    clock_skew(BUCKET).await;
+}
+
+#[wasm_bindgen_test]
+async fn retries_browser() {
+    // A refused preflight is a network error to a page: 503s may show as RequestError.
+    retries(BUCKET, false).await;
+}
+
+/// The bucket's CORS rule, read from the page.
+#[wasm_bindgen_test]
+async fn get_bucket_cors_browser() {
+    let got = ok(client(BUCKET).get_bucket_cors(BUCKET.into())).await;
+    assert_eq!(js_sys::Array::from(&get(&got, "rules")).length(), 1);
+}

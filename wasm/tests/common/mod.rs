@@ -1,0 +1,574 @@
+//! The suite both runners share (Node in `node.rs`, headless Chromium in `browser.rs`): every
+//! JavaScript method of the client against the emulator over real HTTP. The emulator's address
+//! and key come at build time from scripts/wasm-test.sh (a browser test cannot read the
+//! environment when it runs).
+//!
+//! Two emulators: the main one corrupts object data in GET answers under `corrupt/`
+//! (`--faults corrupt=1,prefix=corrupt/`), the flaky one answers 503 to 30 % of the requests
+//! under `flaky/`.
+
+#![allow(dead_code)]
+
+use js_sys::{Array, Object, Promise, Reflect, Uint8Array};
+use oss_wasm::Client;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+fn config(value: Option<&'static str>, name: &str) -> &'static str {
+    value.unwrap_or_else(|| panic!("{name} is set by scripts/wasm-test.sh at build time"))
+}
+
+pub fn endpoint() -> &'static str {
+    config(
+        option_env!("OSS_WASM_TEST_ENDPOINT"),
+        "OSS_WASM_TEST_ENDPOINT",
+    )
+}
+
+pub fn flaky_endpoint() -> &'static str {
+    config(
+        option_env!("OSS_WASM_TEST_FLAKY_ENDPOINT"),
+        "OSS_WASM_TEST_FLAKY_ENDPOINT",
+    )
+}
+
+fn key_id() -> &'static str {
+    config(option_env!("OSS_WASM_TEST_KEY_ID"), "OSS_WASM_TEST_KEY_ID")
+}
+
+fn key_secret() -> &'static str {
+    config(
+        option_env!("OSS_WASM_TEST_KEY_SECRET"),
+        "OSS_WASM_TEST_KEY_SECRET",
+    )
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// Plain `fetch`, as a page would use a presigned URL.
+    #[wasm_bindgen(js_name = fetch)]
+    fn plain_fetch(url: &str, init: &JsValue) -> Promise;
+}
+
+/// `{k: v, …}` from pairs.
+pub fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
+    let object = Object::new();
+    for (key, value) in pairs {
+        Reflect::set(&object, &(*key).into(), value).unwrap();
+    }
+    object.into()
+}
+
+pub fn get(value: &JsValue, path: &str) -> JsValue {
+    path.split('.').fold(value.clone(), |v, key| {
+        Reflect::get(&v, &key.into()).unwrap_or(JsValue::UNDEFINED)
+    })
+}
+
+pub fn text(value: &JsValue, path: &str) -> String {
+    get(value, path)
+        .as_string()
+        .unwrap_or_else(|| panic!("{path} is not a string: {:?}", get(value, path)))
+}
+
+pub fn num(value: &JsValue, path: &str) -> f64 {
+    get(value, path)
+        .as_f64()
+        .unwrap_or_else(|| panic!("{path} is not a number: {:?}", get(value, path)))
+}
+
+pub fn bytes(value: &JsValue, path: &str) -> Vec<u8> {
+    get(value, path)
+        .dyn_into::<Uint8Array>()
+        .unwrap_or_else(|_| panic!("{path} is not a Uint8Array"))
+        .to_vec()
+}
+
+pub fn strings(value: &JsValue) -> Vec<String> {
+    Array::from(value)
+        .iter()
+        .map(|v| v.as_string().unwrap())
+        .collect()
+}
+
+pub fn client_at(endpoint: &str, bucket: &str, extra: &[(&str, JsValue)]) -> Client {
+    let mut options = vec![
+        ("accessKeyId", key_id().into()),
+        ("accessKeySecret", key_secret().into()),
+        ("endpoint", endpoint.into()),
+        ("bucket", bucket.into()),
+    ];
+    options.extend(extra.iter().cloned());
+    Client::new(obj(&options)).unwrap_or_else(|e| panic!("new Client: {e:?}"))
+}
+
+pub fn client(bucket: &str) -> Client {
+    client_at(endpoint(), bucket, &[])
+}
+
+pub async fn ok(promise: Promise) -> JsValue {
+    JsFuture::from(promise)
+        .await
+        .unwrap_or_else(|e| panic!("rejected: {} {}", text(&e, "name"), text(&e, "message")))
+}
+
+pub async fn err(promise: Promise) -> JsValue {
+    match JsFuture::from(promise).await {
+        Ok(v) => panic!("resolved, expected a rejection: {v:?}"),
+        Err(e) => {
+            assert!(e.is_instance_of::<js_sys::Error>(), "not an Error: {e:?}");
+            e
+        }
+    }
+}
+
+/// 0, 1, … 255, 0, 1 … — every byte value.
+pub fn pattern(len: usize) -> Vec<u8> {
+    (0..len).map(|i| (i * 7 + i / 256) as u8).collect()
+}
+
+pub fn u8a(data: &[u8]) -> JsValue {
+    Uint8Array::from(data).into()
+}
+
+pub const NONE: JsValue = JsValue::UNDEFINED;
+
+/// The CORS rule a page needs: everything a client sends, and the headers it must read.
+pub fn cors_rules() -> JsValue {
+    let expose = Array::of5(
+        &"ETag".into(),
+        &"x-oss-request-id".into(),
+        &"x-oss-hash-crc64ecma".into(),
+        &"x-oss-next-append-position".into(),
+        &"x-oss-err".into(),
+    );
+    expose.push(&"x-oss-object-type".into());
+    expose.push(&"x-oss-meta-color".into());
+    Array::of1(&obj(&[
+        ("allowedOrigin", "*".into()),
+        (
+            "allowedMethod",
+            Array::of5(
+                &"GET".into(),
+                &"PUT".into(),
+                &"POST".into(),
+                &"DELETE".into(),
+                &"HEAD".into(),
+            )
+            .into(),
+        ),
+        ("allowedHeader", "*".into()),
+        ("exposeHeader", expose.into()),
+        ("maxAgeSeconds", 600.into()),
+    ]))
+    .into()
+}
+
+// ---- the tests ----------------------------------------------------------------------------
+
+/// Each data type goes up and comes back byte for byte; the result carries the CRC-64 the
+/// client checked.
+pub async fn round_trips(bucket: &str) {
+    let c = client(bucket);
+    let binary = pattern(70_000);
+    let put = ok(c.put("types/u8".into(), u8a(&binary), NONE)).await;
+    assert_eq!(num(&put, "res.status"), 200.0);
+    assert_eq!(text(&put, "name"), "types/u8");
+    assert_eq!(
+        text(&put, "crc64"),
+        oss_core::crc64::checksum(&binary).to_string()
+    );
+    assert!(
+        text(&put, "etag").starts_with('"'),
+        "etag {:?}",
+        get(&put, "etag")
+    );
+    assert_eq!(
+        text(&put, "url"),
+        format!("{}/{bucket}/types/u8", endpoint())
+    );
+    let got = ok(c.get("types/u8".into(), NONE)).await;
+    assert_eq!(bytes(&got, "content"), binary);
+    assert_eq!(num(&got, "res.status"), 200.0);
+
+    let buffer = Uint8Array::from(&b"array buffer"[..]).buffer();
+    ok(c.put("types/ab".into(), buffer.into(), NONE)).await;
+    assert_eq!(
+        bytes(&ok(c.get("types/ab".into(), NONE)).await, "content"),
+        b"array buffer"
+    );
+
+    let unicode = "héllo, 世界 🌍";
+    ok(c.put("types/str".into(), unicode.into(), NONE)).await;
+    assert_eq!(
+        bytes(&ok(c.get("types/str".into(), NONE)).await, "content"),
+        unicode.as_bytes()
+    );
+
+    // A view into the middle of a larger buffer: only its bytes.
+    let whole = Uint8Array::from(&b"xxABCDyy"[..]);
+    let view = js_sys::DataView::new(&whole.buffer(), 2, 4);
+    ok(c.put("types/view".into(), view.into(), NONE)).await;
+    assert_eq!(
+        bytes(&ok(c.get("types/view".into(), NONE)).await, "content"),
+        b"ABCD"
+    );
+
+    ok(c.put("types/empty".into(), u8a(&[]), NONE)).await;
+    assert_eq!(
+        bytes(&ok(c.get("types/empty".into(), NONE)).await, "content"),
+        b""
+    );
+
+    // A range: 206, the bytes asked for, no whole-object CRC to compare.
+    let ranged = ok(c.get(
+        "types/u8".into(),
+        obj(&[("headers", obj(&[("Range", "bytes=10-19".into())]))]),
+    ))
+    .await;
+    assert_eq!(num(&ranged, "res.status"), 206.0);
+    assert_eq!(bytes(&ranged, "content"), &binary[10..20]);
+
+    let refused = err(c.put("types/bad".into(), 42.into(), NONE)).await;
+    assert_eq!(text(&refused, "name"), "TypeError");
+}
+
+/// Content-Type and user metadata go up; head and getObjectMeta read them back.
+pub async fn head_and_meta(bucket: &str) {
+    let c = client(bucket);
+    let options = obj(&[
+        ("mime", "text/plain".into()),
+        ("meta", obj(&[("color", "blue".into())])),
+    ]);
+    ok(c.put("meta/a.txt".into(), "twelve bytes".into(), options)).await;
+    let head = ok(c.head("meta/a.txt".into(), NONE)).await;
+    assert_eq!(num(&head, "status"), 200.0);
+    assert_eq!(text(&head, "meta.color"), "blue");
+    assert_eq!(text(&head, "res.headers.content-type"), "text/plain");
+    assert_eq!(text(&head, "res.headers.content-length"), "12");
+    let meta = ok(c.get_object_meta("meta/a.txt".into(), NONE)).await;
+    assert_eq!(num(&meta, "status"), 200.0);
+    assert_eq!(text(&meta, "res.headers.content-length"), "12");
+}
+
+/// OSS's errors arrive as Error objects with ali-oss's fields, HEAD's (from x-oss-err) too.
+pub async fn errors(bucket: &str, in_browser: bool) {
+    let c = client(bucket);
+    let e = err(c.get("errors/missing".into(), NONE)).await;
+    assert_eq!(text(&e, "name"), "NoSuchKeyError");
+    assert_eq!(text(&e, "code"), "NoSuchKey");
+    assert_eq!(num(&e, "status"), 404.0);
+    assert!(!text(&e, "requestId").is_empty(), "no requestId");
+    assert!(!text(&e, "hostId").is_empty(), "no hostId");
+    assert!(!text(&e, "message").is_empty());
+
+    let e = err(c.head("errors/missing".into(), NONE)).await;
+    assert_eq!(text(&e, "name"), "NoSuchKeyError");
+    assert_eq!(num(&e, "status"), 404.0);
+    assert!(!text(&e, "requestId").is_empty());
+
+    let e = err(client("no-such-bucket-here").list(NONE)).await;
+    if in_browser {
+        // A bucket that does not exist has no CORS rule: the page sees a network error.
+        assert_eq!(text(&e, "name"), "RequestError");
+        assert_eq!(num(&e, "status"), -1.0);
+    } else {
+        assert_eq!(text(&e, "code"), "NoSuchBucket");
+    }
+
+    let wrong = client_at(endpoint(), bucket, &[("accessKeySecret", "wrong".into())]);
+    let e = err(wrong.get("errors/missing".into(), NONE)).await;
+    assert_eq!(text(&e, "code"), "SignatureDoesNotMatch");
+    assert_eq!(num(&e, "status"), 403.0);
+
+    // Refused before anything is sent.
+    let e = err(c.get("".into(), NONE)).await;
+    assert_eq!(text(&e, "name"), "ClientError");
+}
+
+/// delete, deleteMulti and list, in ali-oss's shapes.
+pub async fn delete_and_list(bucket: &str) {
+    let c = client(bucket);
+    for key in ["list/a/1", "list/a/2", "list/b", "list/c"] {
+        ok(c.put(key.into(), key.into(), NONE)).await;
+    }
+    let page = ok(c.list(obj(&[
+        ("prefix", "list/".into()),
+        ("delimiter", "/".into()),
+    ])))
+    .await;
+    let objects = Array::from(&get(&page, "objects"));
+    let names: Vec<String> = objects.iter().map(|o| text(&o, "name")).collect();
+    assert_eq!(names, ["list/b", "list/c"]);
+    assert_eq!(strings(&get(&page, "prefixes")), ["list/a/"]);
+    assert_eq!(get(&page, "isTruncated"), JsValue::FALSE);
+    let first = objects.get(0);
+    assert_eq!(num(&first, "size"), 6.0);
+    assert_eq!(text(&first, "type"), "Normal");
+    assert!(text(&first, "etag").starts_with('"'));
+    assert!(text(&first, "lastModified").ends_with(".000Z"));
+    assert_eq!(
+        text(&first, "url"),
+        format!("{}/{bucket}/list/b", endpoint())
+    );
+
+    let page = ok(c.list(obj(&[("prefix", "list/".into()), ("max-keys", 2.into())]))).await;
+    assert_eq!(Array::from(&get(&page, "objects")).length(), 2);
+    assert_eq!(get(&page, "isTruncated"), JsValue::TRUE);
+    let marker = text(&page, "nextMarker");
+    let rest = ok(c.list(obj(&[
+        ("prefix", "list/".into()),
+        ("marker", marker.into()),
+    ])))
+    .await;
+    let names: Vec<String> = Array::from(&get(&rest, "objects"))
+        .iter()
+        .map(|o| text(&o, "name"))
+        .collect();
+    assert_eq!(names, ["list/b", "list/c"]);
+
+    let names = Array::of2(&"list/a/1".into(), &"list/a/2".into());
+    let deleted = ok(c.delete_multi(names.into(), NONE)).await;
+    let mut keys: Vec<String> = Array::from(&get(&deleted, "deleted"))
+        .iter()
+        .map(|d| text(&d, "Key"))
+        .collect();
+    keys.sort();
+    assert_eq!(keys, ["list/a/1", "list/a/2"]);
+    let quiet = ok(c.delete_multi(
+        Array::of1(&"list/b".into()).into(),
+        obj(&[("quiet", true.into())]),
+    ))
+    .await;
+    assert_eq!(Array::from(&get(&quiet, "deleted")).length(), 0);
+
+    let gone = ok(c.delete("list/c".into(), NONE)).await;
+    assert_eq!(num(&gone, "res.status"), 204.0);
+    let page = ok(c.list(obj(&[("prefix", "list/".into())]))).await;
+    assert_eq!(Array::from(&get(&page, "objects")).length(), 0);
+    assert_eq!(
+        text(&err(c.get("list/c".into(), NONE)).await, "code"),
+        "NoSuchKey"
+    );
+}
+
+/// append continues an Appendable object; the whole object's CRC is checked when the previous
+/// one is given; a wrong position is the server's 409.
+pub async fn append(bucket: &str) {
+    let c = client(bucket);
+    ok(c.delete("append/log".into(), NONE)).await;
+    let first = ok(c.append("append/log".into(), "abc".into(), NONE)).await;
+    assert_eq!(text(&first, "nextAppendPosition"), "3");
+    assert_eq!(
+        text(&first, "crc64"),
+        oss_core::crc64::checksum(b"abc").to_string()
+    );
+    let options = obj(&[("position", "3".into()), ("initCrc", get(&first, "crc64"))]);
+    let second = ok(c.append("append/log".into(), u8a(b"def"), options)).await;
+    assert_eq!(text(&second, "nextAppendPosition"), "6");
+    assert_eq!(
+        text(&second, "crc64"),
+        oss_core::crc64::checksum(b"abcdef").to_string()
+    );
+    // Without initCrc after position 0 nothing can be compared, and the append still works.
+    let third = ok(c.append(
+        "append/log".into(),
+        "g".into(),
+        obj(&[("position", 6.into())]),
+    ))
+    .await;
+    assert_eq!(text(&third, "nextAppendPosition"), "7");
+    assert_eq!(
+        bytes(&ok(c.get("append/log".into(), NONE)).await, "content"),
+        b"abcdefg"
+    );
+
+    let e = err(c.append(
+        "append/log".into(),
+        "x".into(),
+        obj(&[("position", 1.into())]),
+    ))
+    .await;
+    assert_eq!(text(&e, "code"), "PositionNotEqualToLength");
+    assert_eq!(num(&e, "status"), 409.0);
+
+    // A wrong initCrc: the server's CRC of the whole object disagrees.
+    let options = obj(&[("position", 7.into()), ("initCrc", "12345".into())]);
+    let e = err(c.append("append/log".into(), "h".into(), options)).await;
+    assert_eq!(text(&e, "name"), "InconsistentError");
+}
+
+/// copy within the bucket, and from "/bucket/key".
+pub async fn copy(bucket: &str) {
+    let c = client(bucket);
+    ok(c.put(
+        "copy/src".into(),
+        "copied bytes".into(),
+        obj(&[("meta", obj(&[("color", "red".into())]))]),
+    ))
+    .await;
+    let copied = ok(c.copy("copy/dst".into(), "copy/src".into(), NONE, NONE)).await;
+    assert_eq!(num(&copied, "res.status"), 200.0);
+    assert!(text(&copied, "data.etag").starts_with('"'));
+    assert_eq!(
+        bytes(&ok(c.get("copy/dst".into(), NONE)).await, "content"),
+        b"copied bytes"
+    );
+    let source = format!("/{bucket}/copy/src");
+    let options = obj(&[("meta", obj(&[("color", "green".into())]))]);
+    ok(c.copy("copy/dst2".into(), source, options, NONE)).await;
+    let head = ok(c.head("copy/dst2".into(), NONE)).await;
+    assert_eq!(text(&head, "meta.color"), "green");
+    ok(c.copy("copy/dst3".into(), "copy/src".into(), bucket.into(), NONE)).await;
+    assert_eq!(
+        bytes(&ok(c.get("copy/dst3".into(), NONE)).await, "content"),
+        b"copied bytes"
+    );
+}
+
+/// A presigned URL works with plain fetch: GET, and a PUT with its Content-Type.
+pub async fn signature_url(bucket: &str) {
+    let c = client(bucket);
+    ok(c.put("signed/a".into(), "signed content".into(), NONE)).await;
+    let url = c
+        .signature_url("signed/a".into(), obj(&[("expires", 60.into())]))
+        .unwrap();
+    assert!(
+        url.contains("Expires=") && url.contains("Signature="),
+        "{url}"
+    );
+    let response: web_sys::Response = JsFuture::from(plain_fetch(&url, &NONE))
+        .await
+        .unwrap()
+        .unchecked_into();
+    assert_eq!(response.status(), 200);
+    let body = JsFuture::from(response.array_buffer().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(Uint8Array::new(&body).to_vec(), b"signed content");
+
+    let options = obj(&[
+        ("method", "PUT".into()),
+        ("Content-Type", "text/plain".into()),
+    ]);
+    let url = c.signature_url("signed/b".into(), options).unwrap();
+    let init = obj(&[
+        ("method", "PUT".into()),
+        ("headers", obj(&[("Content-Type", "text/plain".into())])),
+        ("body", "put through a URL".into()),
+    ]);
+    let response: web_sys::Response = JsFuture::from(plain_fetch(&url, &init))
+        .await
+        .unwrap()
+        .unchecked_into();
+    assert_eq!(response.status(), 200);
+    let got = ok(c.get("signed/b".into(), NONE)).await;
+    assert_eq!(bytes(&got, "content"), b"put through a URL");
+    assert_eq!(text(&got, "res.headers.content-type"), "text/plain");
+
+    // Expired: refused.
+    let url = c.signature_url("signed/a".into(), obj(&[("expires", (-10).into())]));
+    if let Ok(url) = url {
+        let response: web_sys::Response = JsFuture::from(plain_fetch(&url, &NONE))
+            .await
+            .unwrap()
+            .unchecked_into();
+        assert_eq!(response.status(), 403);
+    }
+}
+
+/// The emulator flips a byte of every object answer under corrupt/: the CRC-64 check fires.
+pub async fn crc_mismatch(bucket: &str) {
+    let c = client_at(endpoint(), bucket, &[("retryMax", 0.into())]);
+    ok(c.put("corrupt/object".into(), u8a(&pattern(4096)), NONE)).await;
+    let e = err(c.get("corrupt/object".into(), NONE)).await;
+    assert_eq!(text(&e, "name"), "InconsistentError");
+    assert_eq!(num(&e, "status"), 200.0);
+    assert!(!text(&e, "requestId").is_empty());
+    assert_ne!(text(&e, "clientCrc"), text(&e, "serverCrc"));
+    assert_eq!(
+        text(&e, "serverCrc"),
+        oss_core::crc64::checksum(&pattern(4096)).to_string()
+    );
+}
+
+/// A clock an hour slow: the first answer is RequestTimeTooSkewed, the client learns OSS's
+/// time from it and the retried request goes through; later requests use the offset.
+pub async fn clock_skew(bucket: &str) {
+    let c = client_at(
+        endpoint(),
+        bucket,
+        &[
+            ("amendTimeSkewed", (-3_600_000).into()),
+            ("retryMax", 0.into()),
+        ],
+    );
+    assert_eq!(c.amend_time_skewed(), -3_600_000.0);
+    ok(c.put("skew/a".into(), "on time".into(), NONE)).await;
+    assert!(
+        c.amend_time_skewed().abs() < 5_000.0,
+        "offset {}",
+        c.amend_time_skewed()
+    );
+    // A presigned URL made now carries the corrected time as well.
+    let url = c
+        .signature_url("skew/a".into(), obj(&[("expires", 30.into())]))
+        .unwrap();
+    let response: web_sys::Response = JsFuture::from(plain_fetch(&url, &NONE))
+        .await
+        .unwrap()
+        .unchecked_into();
+    assert_eq!(response.status(), 200);
+}
+
+/// 30 % of the answers under flaky/ are 503: retries carry every call through; without
+/// retries some fail with OSS's error.
+pub async fn retries(bucket: &str, expect_503: bool) {
+    let c = client_at(flaky_endpoint(), bucket, &[("retryMax", 10.into())]);
+    for i in 0..8 {
+        let key = format!("flaky/{i}");
+        let data = pattern(1000 + i);
+        ok(c.put(key.clone(), u8a(&data), NONE)).await;
+        assert_eq!(bytes(&ok(c.get(key, NONE)).await, "content"), data);
+    }
+    let once = client_at(flaky_endpoint(), bucket, &[("retryMax", 0.into())]);
+    let mut failures = Vec::new();
+    for _ in 0..30 {
+        if let Err(e) = JsFuture::from(once.get("flaky/0".into(), NONE)).await {
+            failures.push((text(&e, "name"), num(&e, "status")));
+        }
+    }
+    assert!(
+        !failures.is_empty(),
+        "30 requests at 30 % failure and none failed"
+    );
+    if expect_503 {
+        assert!(
+            failures
+                .iter()
+                .all(|f| *f == ("ServiceUnavailableError".to_string(), 503.0)),
+            "{failures:?}"
+        );
+    }
+}
+
+/// Creates `bucket` (if needed) with the CORS rule browsers need, through the API.
+pub async fn create_with_cors(endpoint: &str, bucket: &str) {
+    let c = client_at(endpoint, bucket, &[]);
+    if let Err(e) = JsFuture::from(c.put_bucket(bucket.into(), NONE)).await {
+        assert_eq!(text(&e, "code"), "BucketAlreadyExists");
+    }
+    let set = ok(c.put_bucket_cors(bucket.into(), cors_rules())).await;
+    assert_eq!(num(&set, "res.status"), 200.0);
+    let got = ok(c.get_bucket_cors(bucket.into())).await;
+    let rules = Array::from(&get(&got, "rules"));
+    assert_eq!(rules.length(), 1);
+    let rule = rules.get(0);
+    assert_eq!(strings(&get(&rule, "AllowedOrigin")), ["*"]);
+    assert_eq!(
+        strings(&get(&rule, "AllowedMethod")),
+        ["GET", "PUT", "POST", "DELETE", "HEAD"]
+    );
+    assert_eq!(strings(&get(&rule, "ExposeHeader"))[0], "ETag");
+    assert_eq!(text(&rule, "MaxAgeSeconds"), "600");
+}

@@ -1,0 +1,103 @@
+//! The suite in Node 20 (no CORS there). It also creates the buckets the browser suite uses,
+//! with their CORS rules, through the API: scripts/wasm-test.sh runs it first.
+
+mod common;
+
+use common::*;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+const BUCKET: &str = "wasm-node";
+/// Used by browser.rs: created here, where no CORS rule is needed yet.
+const BROWSER_BUCKET: &str = "wasm-browser";
+
+async fn bucket() -> &'static str {
+    create_with_cors(endpoint(), BUCKET).await;
+    BUCKET
+}
+
+#[wasm_bindgen_test]
+async fn buckets_for_the_browser_suite() {
+    create_with_cors(endpoint(), BROWSER_BUCKET).await;
+    create_with_cors(flaky_endpoint(), BROWSER_BUCKET).await;
+}
+
+#[wasm_bindgen_test]
+async fn round_trips_node() {
+    round_trips(bucket().await).await;
+}
+
+#[wasm_bindgen_test]
+async fn head_and_meta_node() {
+    head_and_meta(bucket().await).await;
+}
+
+#[wasm_bindgen_test]
+async fn errors_node() {
+    errors(bucket().await, false).await;
+}
+
+#[wasm_bindgen_test]
+async fn delete_and_list_node() {
+    delete_and_list(bucket().await).await;
+}
+
+#[wasm_bindgen_test]
+async fn append_node() {
+    append(bucket().await).await;
+}
+
+#[wasm_bindgen_test]
+async fn copy_node() {
+    copy(bucket().await).await;
+}
+
+#[wasm_bindgen_test]
+async fn signature_url_node() {
+    signature_url(bucket().await).await;
+}
+
+#[wasm_bindgen_test]
+async fn crc_mismatch_node() {
+    crc_mismatch(bucket().await).await;
+}
+
+#[wasm_bindgen_test]
+async fn clock_skew_node() {
+    clock_skew(bucket().await).await;
+}
+
+#[wasm_bindgen_test]
+async fn retries_node() {
+    create_with_cors(flaky_endpoint(), BUCKET).await;
+    retries(BUCKET, true).await;
+}
+
+/// Bucket calls (listBuckets has no CORS on OSS: Node only).
+#[wasm_bindgen_test]
+async fn put_list_delete_bucket() {
+    let c = client("wasm-scratch");
+    let made = ok(c.put_bucket("wasm-scratch".into(), obj(&[("storageClass", "IA".into())]))).await;
+    assert_eq!(text(&made, "bucket"), "wasm-scratch");
+    let listed = ok(c.list_buckets(obj(&[("prefix", "wasm-s".into())]))).await;
+    let buckets = js_sys::Array::from(&get(&listed, "buckets"));
+    let names: Vec<String> = buckets.iter().map(|b| text(&b, "name")).collect();
+    assert_eq!(names, ["wasm-scratch"]);
+    assert_eq!(text(&buckets.get(0), "storageClass"), "IA");
+    assert!(!text(&listed, "owner.id").is_empty());
+    let gone = ok(c.delete_bucket("wasm-scratch".into())).await;
+    assert_eq!(num(&gone, "res.status"), 204.0);
+    let e = err(c.delete_bucket("wasm-scratch".into())).await;
+    assert_eq!(text(&e, "name"), "NoSuchBucketError");
+    let _: JsValue = e;
+}
+
+/// No endpoint: refused at construction with a TypeError.
+#[wasm_bindgen_test]
+fn options_are_checked() {
+    let e = match oss_wasm::Client::new(obj(&[("bucket", "b".into())])) {
+        Ok(_) => panic!("a client without endpoint"),
+        Err(e) => e,
+    };
+    assert_eq!(text(&e, "name"), "TypeError");
+}
