@@ -149,6 +149,31 @@ impl Endpoint {
         self.is_ip
     }
 
+    /// The region of a standard OSS endpoint, as V4 scopes name it: `cn-hangzhou` for
+    /// `oss-cn-hangzhou.aliyuncs.com`, `oss-cn-hangzhou-internal.aliyuncs.com` and a bucket's
+    /// `bucket.oss-cn-hangzhou.aliyuncs.com`. None for IPs, CNAMEs, the global accelerate
+    /// endpoints (`oss-accelerate[-overseas].aliyuncs.com`) and anything else: the caller then
+    /// has to give the region.
+    pub fn region(&self) -> Option<&str> {
+        if self.is_ip || self.addressing == Addressing::Cname {
+            return None;
+        }
+        let first = self
+            .host()
+            .strip_suffix(".aliyuncs.com")?
+            .rsplit('.')
+            .next()?;
+        let region = first.strip_prefix("oss-")?;
+        let region = region.strip_suffix("-internal").unwrap_or(region);
+        let valid = !region.is_empty()
+            && !region.starts_with("accelerate")
+            && region != "cloudbox"
+            && region
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        valid.then_some(region)
+    }
+
     /// Appends `scheme://authority/path-of-key` for a request on `bucket` (None: the service).
     /// The key is percent-encoded, `/` included unless `slash_safe`.
     pub fn push_url(&self, out: &mut String, bucket: Option<&str>, key: &str, slash_safe: bool) {
@@ -243,6 +268,43 @@ fn parse_inet_number(part: &str) -> Option<u64> {
             .checked_add(digit)
             .filter(|n| *n <= u64::from(u32::MAX))
     })
+}
+
+#[cfg(test)]
+mod region_tests {
+    use super::*;
+
+    #[test]
+    fn regions_of_standard_endpoints() {
+        let region = |e: &str| Endpoint::parse(e).unwrap().region().map(str::to_string);
+        for (endpoint, want) in [
+            ("https://oss-cn-hangzhou.aliyuncs.com", Some("cn-hangzhou")),
+            ("oss-cn-hangzhou-internal.aliyuncs.com", Some("cn-hangzhou")),
+            (
+                "http://my-bucket.oss-us-west-1.aliyuncs.com",
+                Some("us-west-1"),
+            ),
+            (
+                "oss-ap-southeast-1.aliyuncs.com:443",
+                Some("ap-southeast-1"),
+            ),
+            ("https://oss-accelerate.aliyuncs.com", None),
+            ("https://oss-accelerate-overseas.aliyuncs.com", None),
+            (
+                "https://cb-xxxx.cn-hangzhou.oss-cloudbox.aliyuncs.com",
+                None,
+            ),
+            ("http://127.0.0.1:9000", None),
+            ("https://static.example.com", None),
+            ("https://oss.aliyuncs.com", None),
+        ] {
+            assert_eq!(region(endpoint).as_deref(), want, "{endpoint}");
+        }
+        let cname = Endpoint::parse("oss-cn-hangzhou.aliyuncs.com")
+            .unwrap()
+            .with_addressing(Addressing::Cname);
+        assert_eq!(cname.region(), None);
+    }
 }
 
 #[cfg(test)]

@@ -217,3 +217,81 @@ fn secrets_never_show_in_debug() {
     }
     assert!(format!("{signer:?}").contains("cn-hangzhou"));
 }
+
+#[test]
+fn post_forms_name_their_v4_fields_in_the_policy() {
+    use base64::Engine as _;
+    use oss_core::sign::{Condition, PostPolicy};
+    let creds = Credentials::sts("STS.id", SECRET, TOKEN).unwrap();
+    let signer = Signer::v4(creds).with_region("cn-hangzhou");
+    let policy = PostPolicy::new(NOW + 3600).with(Condition::key_starts_with("user/"));
+    let form = signer
+        .post_form(&endpoint(), "my-bucket", &policy, NOW)
+        .unwrap();
+    assert_eq!(form.url, "https://my-bucket.oss-cn-hangzhou.aliyuncs.com/");
+    let names: Vec<&str> = form.fields.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "policy",
+            "x-oss-signature-version",
+            "x-oss-credential",
+            "x-oss-date",
+            "x-oss-security-token",
+            "x-oss-signature"
+        ]
+    );
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(form.field("policy").unwrap())
+        .unwrap();
+    assert_eq!(String::from_utf8(decoded).unwrap(), form.policy);
+    assert_eq!(
+        form.policy,
+        format!(
+            "{{\"expiration\":\"2023-11-14T23:13:20.000Z\",\"conditions\":[[\"starts-with\",\"$key\",\"user/\"],\
+             {{\"x-oss-signature-version\":\"OSS4-HMAC-SHA256\"}},\
+             {{\"x-oss-credential\":\"STS.id/20231114/cn-hangzhou/oss/aliyun_v4_request\"}},\
+             {{\"x-oss-date\":\"20231114T221320Z\"}},{{\"x-oss-security-token\":\"{TOKEN}\"}}]}}"
+        )
+    );
+    // The signature is the V4 signature of the base64 policy, with the day's key.
+    let key = oss_core::sign::v4::signing_key(SECRET, "20231114", "cn-hangzhou", "oss");
+    assert_eq!(
+        form.field("x-oss-signature"),
+        Some(oss_core::sign::v4::signature(&key, form.field("policy").unwrap()).as_str())
+    );
+    let shown = format!("{form:?}");
+    assert!(
+        !shown.contains(form.field("x-oss-signature").unwrap()),
+        "{shown}"
+    );
+    assert!(!shown.contains(TOKEN), "{shown}");
+    assert!(!shown.contains(form.field("policy").unwrap()), "{shown}");
+    assert!(shown.contains("starts-with"), "{shown}");
+}
+
+#[test]
+fn post_policies_must_expire_in_the_future_and_within_seven_days_for_v4() {
+    use oss_core::sign::PostPolicy;
+    for (expiration, ok) in [
+        (NOW, false),
+        (NOW - 1, false),
+        (NOW + 1, true),
+        (NOW + 7 * DAY, true),
+        (NOW + 7 * DAY + 1, false),
+    ] {
+        let result = v4().post_form(&endpoint(), "my-bucket", &PostPolicy::new(expiration), NOW);
+        assert_eq!(result.is_ok(), ok, "{expiration}: {result:?}");
+    }
+    // V1 forms have no seven-day limit.
+    let v1 = Signer::v1(Credentials::new("LTAI5tId", SECRET).unwrap());
+    assert!(
+        v1.post_form(
+            &endpoint(),
+            "my-bucket",
+            &PostPolicy::new(NOW + 30 * DAY),
+            NOW
+        )
+        .is_ok()
+    );
+}

@@ -266,14 +266,14 @@ fn presigned_v4(
 
 /// `<AccessKeyId>/<day>/<region>/<product>/aliyun_v4_request`, checked against the request time
 /// and the emulator's region.
-struct Credential<'a> {
-    id: &'a str,
-    region: &'a str,
-    product: &'static str,
+pub(crate) struct Credential<'a> {
+    pub id: &'a str,
+    pub region: &'a str,
+    pub product: &'static str,
 }
 
 impl<'a> Credential<'a> {
-    fn parse(
+    pub(crate) fn parse(
         text: &'a str,
         argument: &'static str,
         date: &str,
@@ -391,7 +391,7 @@ fn client_headers(request: &Signed<'_>) -> Headers {
     headers
 }
 
-fn find_key<'k>(keys: &'k [AccessKey], id: &str) -> Result<&'k AccessKey, OssError> {
+pub(crate) fn find_key<'k>(keys: &'k [AccessKey], id: &str) -> Result<&'k AccessKey, OssError> {
     keys.iter().find(|k| k.id == id).ok_or_else(|| {
         OssError::new(
             403,
@@ -402,7 +402,7 @@ fn find_key<'k>(keys: &'k [AccessKey], id: &str) -> Result<&'k AccessKey, OssErr
     })
 }
 
-fn check_token(key: &AccessKey, given: Option<&str>) -> Result<(), OssError> {
+pub(crate) fn check_token(key: &AccessKey, given: Option<&str>) -> Result<(), OssError> {
     match (&key.security_token, given) {
         (None, _) => Ok(()),
         (Some(expected), Some(given))
@@ -484,6 +484,6 @@ pub fn iso(unix: i64) -> String {
 }
 
 /// Compares without stopping at the first difference, so timing tells nothing about a secret.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

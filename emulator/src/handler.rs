@@ -194,6 +194,12 @@ impl Emulator {
             // Browsers send preflights unsigned.
             return crate::cors::preflight(self, bucket.as_deref(), request);
         }
+        if let Some(bucket) = &bucket {
+            // A browser form upload carries its signature in the form.
+            if crate::post_object::is_post_object(method, &address.key, request) {
+                return crate::post_object::handle(self, bucket, request, body, now);
+            }
+        }
         let is_signed = request.header("authorization").is_some()
             || query
                 .iter()

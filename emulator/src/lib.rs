@@ -21,6 +21,7 @@ mod listing;
 mod live_channel;
 mod multipart;
 mod object;
+mod post_object;
 pub mod server;
 pub mod store;
 

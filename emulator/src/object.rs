@@ -112,7 +112,7 @@ pub(crate) fn new_meta(
     })
 }
 
-fn put(
+pub(crate) fn put(
     emulator: &Emulator,
     ctx: &Context<'_>,
     bucket: &BucketMeta,

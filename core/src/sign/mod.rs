@@ -1,11 +1,13 @@
 //! Signing: a pure function of (request, credentials, `now`). The core never reads a clock; the
 //! caller passes the time in, in seconds since the Unix epoch.
 
+pub mod post;
 pub mod v1;
 pub mod v4;
 
 mod presign;
 
+pub use post::{Condition, PostForm, PostPolicy};
 pub use presign::PresignedUrl;
 
 use alloc::string::{String, ToString};
