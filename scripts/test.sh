@@ -29,7 +29,7 @@ mkdir -p target
 cargo test --workspace --exclude oss-wasm -- --nocapture --test-threads 2 2>&1 | tee target/test.log
 # The summaries are the evidence; make them easy to find in the CI log.
 printf '\n==> conformance summaries\n'
-grep -E '^(signing|crc64|date|response|server error|request) vectors:|^  (skipped|departed) |^fuzz corpus' target/test.log || true
+grep -E '^(signing|crc64|date|response|server error|request) vectors:|^v4 sdk examples:|^  (skipped|departed) |^fuzz corpus' target/test.log || true
 
 step "the official Python SDK (oss2) against the emulator binary over HTTP"
 ./tests/oss2-checklist.sh
