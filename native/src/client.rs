@@ -312,7 +312,8 @@ impl From<File> for BodySource<'_> {
 /// Who signs: one signer, or credentials read from a provider before each request.
 #[derive(Clone)]
 enum Auth {
-    Fixed(Signer),
+    /// Boxed: a V4 signer (with its key cache) is several times the other arm's size.
+    Fixed(Box<Signer>),
     Provided {
         provider: Arc<dyn CredentialsProvider>,
         /// The signer of the last credentials, so that its HMAC key is not derived again for
@@ -403,7 +404,7 @@ impl Client {
         }
         Ok(Client {
             agent: session.agent.clone(),
-            auth: Auth::Fixed(signer),
+            auth: Auth::Fixed(Box::new(signer)),
             endpoint,
             enable_crc: options.enable_crc,
             retry: options.retry,
@@ -428,7 +429,7 @@ impl Client {
     /// The signer for a request made now.
     pub fn signer(&self) -> Result<Signer, Error> {
         match &self.auth {
-            Auth::Fixed(signer) => Ok(signer.clone()),
+            Auth::Fixed(signer) => Ok(Signer::clone(signer)),
             Auth::Provided { provider, cache } => {
                 let credentials = provider.credentials(self.now())?;
                 let mut cache = cache.lock().unwrap_or_else(|p| p.into_inner());
