@@ -244,9 +244,10 @@ impl Drop for EmulatorProcess {
     }
 }
 
-/// `target/<profile>/oss-emulator`, beside the directory of this test executable, built first
-/// (once per test binary) so that it is never missing (`cargo test -p oss-sdk` alone does not
-/// build it) nor older than the emulator's sources. `OSS_EMULATOR_BIN` names another one.
+/// `target/<profile>/oss-emulator`, beside the directory of this test executable. Built first
+/// (once per test binary, with `$CARGO build -p oss-emulator`) when it is missing — `cargo test
+/// -p oss-sdk` alone does not build it — or older than a source it is made of; `cargo test
+/// --workspace` builds it fresh itself. `OSS_EMULATOR_BIN` names another one.
 pub fn emulator_binary() -> PathBuf {
     static BINARY: OnceLock<PathBuf> = OnceLock::new();
     BINARY
@@ -259,32 +260,60 @@ pub fn emulator_binary() -> PathBuf {
             let profile_dir = exe.parent().and_then(Path::parent).unwrap();
             let target_dir = profile_dir.parent().unwrap();
             let binary = profile_dir.join(format!("oss-emulator{}", std::env::consts::EXE_SUFFIX));
-            let cargo = std::env::var("CARGO").unwrap_or_else(|_| env!("CARGO").to_string());
-            let mut build = Command::new(cargo);
-            build
-                .args([
-                    "build",
-                    "--quiet",
-                    "-p",
-                    "oss-emulator",
-                    "--bin",
-                    "oss-emulator",
-                ])
-                .arg("--target-dir")
-                .arg(target_dir)
-                .current_dir(env!("CARGO_MANIFEST_DIR"));
-            if profile_dir.file_name().is_some_and(|n| n == "release") {
-                build.arg("--release");
+            let built_at = std::fs::metadata(&binary).and_then(|m| m.modified()).ok();
+            let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+            let sources = ["emulator", "core"]
+                .iter()
+                .flat_map(|dir| {
+                    [
+                        root.join(dir).join("src"),
+                        root.join(dir).join("Cargo.toml"),
+                    ]
+                })
+                .chain([root.join("Cargo.lock")]);
+            let stale = match built_at {
+                None => true,
+                Some(built_at) => sources.into_iter().any(|p| newer_than(&p, built_at)),
+            };
+            if stale {
+                let cargo = std::env::var("CARGO").unwrap_or_else(|_| env!("CARGO").to_string());
+                let mut build = Command::new(cargo);
+                build
+                    .args([
+                        "build",
+                        "--quiet",
+                        "-p",
+                        "oss-emulator",
+                        "--bin",
+                        "oss-emulator",
+                    ])
+                    .arg("--target-dir")
+                    .arg(target_dir)
+                    .current_dir(root);
+                if profile_dir.file_name().is_some_and(|n| n == "release") {
+                    build.arg("--release");
+                }
+                let built = build.status().is_ok_and(|s| s.success());
+                assert!(built, "could not build {}", binary.display());
             }
-            let built = build.status().is_ok_and(|s| s.success());
-            assert!(
-                built || binary.exists(),
-                "could not build {} (cargo build -p oss-emulator)",
-                binary.display()
-            );
             binary
         })
         .clone()
+}
+
+/// Whether `path` (a file, or any file under a directory) changed after `time`.
+fn newer_than(path: &Path, time: std::time::SystemTime) -> bool {
+    let Ok(metadata) = std::fs::metadata(path) else {
+        return false;
+    };
+    if metadata.is_dir() {
+        return std::fs::read_dir(path)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .any(|entry| newer_than(&entry.path(), time));
+    }
+    metadata.modified().is_ok_and(|m| m > time)
 }
 
 /// Bytes that differ from position to position (and with `salt`), so a misplaced chunk shows.
