@@ -321,14 +321,19 @@ fn crash_child() {
     resumable_upload(&bucket, "big", &file, options(Path::new(&dir), MIB, 4)).unwrap();
 }
 
-/// Parts a checkpoint file records (0 when there is none yet or it is being replaced).
+/// Parts an upload checkpoint file records (0 when there is none yet or it is being replaced).
 fn checkpointed_parts(dir: &Path) -> usize {
+    checkpointed(dir, ".upload.json")
+}
+
+/// Parts the checkpoint file whose name ends with `suffix` records.
+fn checkpointed(dir: &Path, suffix: &str) -> usize {
     let Ok(entries) = std::fs::read_dir(dir.join("checkpoints")) else {
         return 0;
     };
     for entry in entries.flatten() {
         let name = entry.file_name();
-        if name.to_string_lossy().ends_with(".upload.json")
+        if name.to_string_lossy().ends_with(suffix)
             && let Ok(bytes) = std::fs::read(entry.path())
             && let Ok(json) = serde_json::from_slice::<serde_json::Value>(&bytes)
         {
@@ -588,4 +593,91 @@ fn resumable_download_through_503s_and_a_corrupting_network() {
     assert!(error.is_inconsistent(), "{error}");
     assert!(!target.exists());
     assert_eq!(files(dir.path()), ["out"]);
+}
+
+/// The child side of [`sigkill_midway_download_resumes_exactly`]: downloads the object to the
+/// file the parent names until killed.
+#[test]
+fn crash_download_child() {
+    let Ok(url) = std::env::var("OSS_NATIVE_CRASH_DOWNLOAD_CHILD") else {
+        return;
+    };
+    let target = std::env::var("OSS_NATIVE_CRASH_FILE").unwrap();
+    let dir = std::env::var("OSS_NATIVE_CRASH_DIR").unwrap();
+    let bucket = Bucket::new(signer(), &url, "crash-download").unwrap();
+    resumable_download(
+        &bucket,
+        "big",
+        &target,
+        download_options(Path::new(&dir), 4),
+    )
+    .unwrap();
+}
+
+#[test]
+fn sigkill_midway_download_resumes_exactly() {
+    const PARTS: usize = 32;
+    // Every request waits a little, so that the child can be caught range by range.
+    let (server, direct) = setup("crash-download", Some("latency_ms=25:1"), 3);
+    let data = pattern(PARTS * MIB as usize, 12);
+    server.emulator().faults().unwrap().set_enabled(false);
+    direct.put_object("big", &data[..]).unwrap();
+    server.emulator().faults().unwrap().set_enabled(true);
+    let (url, ranges) = counting_relay(server.addr(), b"bytes=");
+    let bucket = Bucket::new(signer(), &url, "crash-download").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("out");
+
+    let mut last = 0;
+    for kill_at in [2, 10, 18] {
+        let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "crash_download_child",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env("OSS_NATIVE_CRASH_DOWNLOAD_CHILD", &url)
+            .env("OSS_NATIVE_CRASH_FILE", &target)
+            .env("OSS_NATIVE_CRASH_DIR", dir.path())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let started = std::time::Instant::now();
+        while checkpointed(dir.path(), ".download.json") < kill_at {
+            assert!(child.try_wait().unwrap().is_none(), "the child finished");
+            assert!(
+                started.elapsed() < Duration::from_secs(120),
+                "the child hung"
+            );
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        let recorded = checkpointed(dir.path(), ".download.json");
+        assert!(recorded >= last, "a resumed run lost recorded ranges");
+        last = recorded;
+        assert!(!target.exists(), "the target appears only when complete");
+    }
+    assert!(last < PARTS);
+
+    // The last run, in this process: it asks for the ranges the checkpoint lacks, and no more.
+    // Across the killed runs, a range was asked for again only when a kill caught it between
+    // the file taking it and the checkpoint recording it: at most one per thread.
+    let before = ranges.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(
+        before >= last && before <= PARTS + 3 * 4,
+        "{before} ranged GETs"
+    );
+    server.emulator().faults().unwrap().set_enabled(false);
+    let result =
+        resumable_download(&bucket, "big", &target, download_options(dir.path(), 4)).unwrap();
+    assert_eq!(result.parts_reused as usize, last);
+    assert_eq!(result.parts_downloaded as usize, PARTS - last);
+    let after = ranges.load(std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(after - before, PARTS - last);
+    assert_eq!(result.crc, checksum(&data));
+    assert!(std::fs::read(&target).unwrap() == data, "the bytes differ");
+    assert_eq!(files(dir.path()), ["out"]);
+    assert_eq!(checkpoints(dir.path()), 0);
 }
