@@ -294,15 +294,22 @@ mod gf2 {
 ///
 /// Byte-at-a-time CRC is a chain of dependent table loads; 16 tables let the 16 loads of a
 /// block run independently and merge with XORs, several times faster on any CPU with a cache,
-/// for 32 KiB of read-only data.
+/// for 32 KiB of read-only data. With the `compact-crc` feature: one 2 KiB table, byte at a
+/// time (the npm package trades the speed for 30 KB).
 mod table {
     use super::POLY;
 
-    /// `TABLES[k][b]`: the register contribution of byte `b` followed by `k` zero bytes.
-    static TABLES: [[u64; 256]; 16] = build();
+    /// Sixteen tables, or one with the `compact-crc` feature (byte at a time).
+    #[cfg(not(feature = "compact-crc"))]
+    const SLICES: usize = 16;
+    #[cfg(feature = "compact-crc")]
+    const SLICES: usize = 1;
 
-    const fn build() -> [[u64; 256]; 16] {
-        let mut tables = [[0u64; 256]; 16];
+    /// `TABLES[k][b]`: the register contribution of byte `b` followed by `k` zero bytes.
+    static TABLES: [[u64; 256]; SLICES] = build();
+
+    const fn build() -> [[u64; 256]; SLICES] {
+        let mut tables = [[0u64; 256]; SLICES];
         let mut byte = 0;
         while byte < 256 {
             let mut crc = byte as u64;
@@ -319,7 +326,7 @@ mod table {
             byte += 1;
         }
         let mut k = 1;
-        while k < 16 {
+        while k < SLICES {
             let mut byte = 0;
             while byte < 256 {
                 let prev = tables[k - 1][byte];
@@ -332,12 +339,28 @@ mod table {
     }
 
     fn at(k: usize, index: u64) -> u64 {
-        // `k` is a literal below 16 at every call, the index is a byte: always in bounds.
+        // `k` is a literal below SLICES at every call, the index is a byte: always in bounds.
         TABLES[k][usize::from(index as u8)]
     }
 
     /// Advances the raw register over `bytes`.
     pub(super) fn update(mut register: u64, bytes: &[u8]) -> u64 {
+        #[cfg(not(feature = "compact-crc"))]
+        let bytes = {
+            let (register_after, rest) = update_blocks(register, bytes);
+            register = register_after;
+            rest
+        };
+        for &byte in bytes {
+            register = at(0, register ^ u64::from(byte)) ^ (register >> 8);
+        }
+        register
+    }
+
+    /// Advances the raw register over the whole 16-byte blocks of `bytes`; returns it and the
+    /// bytes left over.
+    #[cfg(not(feature = "compact-crc"))]
+    fn update_blocks(mut register: u64, bytes: &[u8]) -> (u64, &[u8]) {
         let mut blocks = bytes.chunks_exact(16);
         for block in &mut blocks {
             let mut lo = [0u8; 8];
@@ -364,10 +387,7 @@ mod table {
                 ^ at(1, hi >> 48)
                 ^ at(0, hi >> 56);
         }
-        for &byte in blocks.remainder() {
-            register = at(0, register ^ u64::from(byte)) ^ (register >> 8);
-        }
-        register
+        (register, blocks.remainder())
     }
 }
 
