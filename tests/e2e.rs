@@ -239,6 +239,7 @@ fn copy_update_meta_acl_and_symlink() {
 fn bucket_acl_location_and_service_listing() {
     let t = Target::new("first-bucket");
     let bucket = &t.bucket;
+    assert_eq!(bucket.bucket_name(), t.bucket_name);
     assert!(!bucket.get_bucket_location().unwrap().location.is_empty());
     let acl = bucket.get_bucket_acl().unwrap().acl;
     bucket.put_bucket_acl("public-read").unwrap();
@@ -1294,7 +1295,7 @@ fn fake_server(answer: Option<&'static str>) -> (String, std::sync::mpsc::Receiv
 #[test]
 fn the_user_agent_carries_the_app_name() {
     let (url, heads) = fake_server(Some(
-        "HTTP/1.1 204 No Content\r\nx-oss-request-id: 0123456789ABCDEF01234567\r\n\r\n",
+        "HTTP/1.1 204 No Content\r\nx-oss-request-id: 0123456789ABCDEF01234567\r\nconnection: close\r\n\r\n",
     ));
     let options = Options {
         app_name: "my-app/2.1".to_string(),
@@ -1313,6 +1314,17 @@ fn the_user_agent_carries_the_app_name() {
         format!("oss-sdk-rust/{}/my-app/2.1", env!("CARGO_PKG_VERSION"))
     );
     assert!(head.starts_with("delete /ua-bucket/k http/1.1"), "{head}");
+
+    // The service's requests too (the fake answer is no bucket listing: only the head counts).
+    let service = Service::with_options(oss_native::anonymous_auth(), &url, &options).unwrap();
+    assert_eq!(
+        service.client().endpoint().host(),
+        bucket.client().endpoint().host()
+    );
+    let _ = service.list_buckets("", "", 10);
+    let head = heads.recv().unwrap().to_ascii_lowercase();
+    assert!(head.starts_with("get /?"), "{head}");
+    assert!(head.contains("/my-app/2.1\r\n"), "{head}");
 }
 
 #[test]
