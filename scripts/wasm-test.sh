@@ -23,7 +23,7 @@ fi
 step "cargo clippy -p oss-wasm --target wasm32-unknown-unknown --all-targets -- -D warnings"
 cargo clippy -p oss-wasm --target wasm32-unknown-unknown --all-targets -- -D warnings
 
-step "two emulators: one corrupting GET data under corrupt/, one answering 503 to 30 % under flaky/"
+step "three emulators: corrupting GET data under corrupt/, 503 to 30 % under flaky/, 3 s late under slow/"
 cargo build -q -p oss-emulator
 logs=$(mktemp -d)
 pids=()
@@ -43,11 +43,12 @@ start_emulator() { # name faults
 }
 main=$(start_emulator main "corrupt=1,prefix=corrupt/")
 flaky=$(start_emulator flaky "seed=11,error503=0.3,prefix=flaky/")
-[ -n "$main" ] && [ -n "$flaky" ] || { cat "$logs"/*.err; exit 1; }
-echo "main $main, flaky $flaky"
+slow=$(start_emulator slow "latency_ms=3000:1,prefix=slow/")
+[ -n "$main" ] && [ -n "$flaky" ] && [ -n "$slow" ] || { cat "$logs"/*.err; exit 1; }
+echo "main $main, flaky $flaky, slow $slow"
 
 # Read by option_env! in wasm/tests/common: a test in a browser cannot read the environment.
-export OSS_WASM_TEST_ENDPOINT="$main" OSS_WASM_TEST_FLAKY_ENDPOINT="$flaky"
+export OSS_WASM_TEST_ENDPOINT="$main" OSS_WASM_TEST_FLAKY_ENDPOINT="$flaky" OSS_WASM_TEST_SLOW_ENDPOINT="$slow"
 export OSS_WASM_TEST_KEY_ID=$(sed -n 's/^access key id: //p' "$logs/main.out")
 export OSS_WASM_TEST_KEY_SECRET=$(sed -n 's/^access key secret: //p' "$logs/main.out")
 export CHROMEDRIVER=${CHROMEDRIVER:-$(command -v chromedriver)}

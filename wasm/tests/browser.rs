@@ -62,6 +62,11 @@ async fn retries_browser() {
     retries(BUCKET, false).await;
 }
 
+#[wasm_bindgen_test]
+async fn timeout_browser() {
+    timeout(BUCKET).await;
+}
+
 /// The bucket's CORS rule, read from the page.
 #[wasm_bindgen_test]
 async fn get_bucket_cors_browser() {

@@ -20,6 +20,13 @@ async fn bucket() -> &'static str {
 async fn buckets_for_the_browser_suite() {
     create_with_cors(endpoint(), BROWSER_BUCKET).await;
     create_with_cors(flaky_endpoint(), BROWSER_BUCKET).await;
+    create_with_cors(slow_endpoint(), BROWSER_BUCKET).await;
+}
+
+#[wasm_bindgen_test]
+async fn timeout_node() {
+    create_with_cors(slow_endpoint(), BUCKET).await;
+    timeout(BUCKET).await;
 }
 
 #[wasm_bindgen_test]

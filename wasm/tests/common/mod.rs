@@ -3,9 +3,9 @@
 //! and key come at build time from scripts/wasm-test.sh (a browser test cannot read the
 //! environment when it runs).
 //!
-//! Two emulators: the main one corrupts object data in GET answers under `corrupt/`
+//! Three emulators: the main one corrupts object data in GET answers under `corrupt/`
 //! (`--faults corrupt=1,prefix=corrupt/`), the flaky one answers 503 to 30 % of the requests
-//! under `flaky/`.
+//! under `flaky/`, the slow one waits 3 s before answering requests under `slow/`.
 
 #![allow(dead_code)]
 
@@ -29,6 +29,13 @@ pub fn flaky_endpoint() -> &'static str {
     config(
         option_env!("OSS_WASM_TEST_FLAKY_ENDPOINT"),
         "OSS_WASM_TEST_FLAKY_ENDPOINT",
+    )
+}
+
+pub fn slow_endpoint() -> &'static str {
+    config(
+        option_env!("OSS_WASM_TEST_SLOW_ENDPOINT"),
+        "OSS_WASM_TEST_SLOW_ENDPOINT",
     )
 }
 
@@ -571,4 +578,23 @@ pub async fn create_with_cors(endpoint: &str, bucket: &str) {
     );
     assert_eq!(strings(&get(&rule, "ExposeHeader"))[0], "ETag");
     assert_eq!(text(&rule, "MaxAgeSeconds"), "600");
+}
+
+/// The emulator waits 3 s under slow/: a 300 ms timeout aborts the request (AbortSignal), and
+/// the call rejects with ConnectionTimeoutError; retried, each attempt times out again.
+pub async fn timeout(bucket: &str) {
+    let c = client_at(
+        slow_endpoint(),
+        bucket,
+        &[("timeout", 300.into()), ("retryMax", 1.into())],
+    );
+    let started = js_sys::Date::now();
+    let e = err(c.get("slow/anything".into(), NONE)).await;
+    let elapsed = js_sys::Date::now() - started;
+    assert_eq!(text(&e, "name"), "ConnectionTimeoutError");
+    assert_eq!(num(&e, "status"), -1.0);
+    // Two attempts of 300 ms and a pause below 100 ms: well under the emulator's 3 s.
+    assert!((550.0..2_500.0).contains(&elapsed), "took {elapsed} ms");
+    // Outside slow/ the same client is fast.
+    ok(c.put("fast/a".into(), "quick".into(), NONE)).await;
 }
