@@ -32,8 +32,16 @@ cleanup() {
   rm -rf "$logs"
 }
 trap cleanup EXIT
+# A long-term key and an STS key (with its security token), accepted by every emulator.
+cat >"$logs/keys.json" <<'JSON'
+{"access_keys": [
+  {"id": "wasm-test-id", "secret": "wasm-test-secret"},
+  {"id": "STS.wasm-test", "secret": "wasm-sts-secret", "security_token": "wasm-sts-token"}
+]}
+JSON
 start_emulator() { # name faults
-  ./target/debug/oss-emulator --listen 127.0.0.1:0 --faults "$2" >"$logs/$1.out" 2>"$logs/$1.err" &
+  ./target/debug/oss-emulator --listen 127.0.0.1:0 --config "$logs/keys.json" --faults "$2" \
+    >"$logs/$1.out" 2>"$logs/$1.err" &
   pids+=("$!")
   for _ in $(seq 100); do
     grep -q '^listening on ' "$logs/$1.out" 2>/dev/null && break
@@ -49,8 +57,7 @@ echo "main $main, flaky $flaky, slow $slow"
 
 # Read by option_env! in wasm/tests/common: a test in a browser cannot read the environment.
 export OSS_WASM_TEST_ENDPOINT="$main" OSS_WASM_TEST_FLAKY_ENDPOINT="$flaky" OSS_WASM_TEST_SLOW_ENDPOINT="$slow"
-export OSS_WASM_TEST_KEY_ID=$(sed -n 's/^access key id: //p' "$logs/main.out")
-export OSS_WASM_TEST_KEY_SECRET=$(sed -n 's/^access key secret: //p' "$logs/main.out")
+export OSS_WASM_TEST_KEY_ID=wasm-test-id OSS_WASM_TEST_KEY_SECRET=wasm-test-secret
 export CHROMEDRIVER=${CHROMEDRIVER:-$(command -v chromedriver)}
 export WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-120}
 

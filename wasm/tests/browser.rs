@@ -57,6 +57,11 @@ async fn clock_skew_browser() {
 }
 
 #[wasm_bindgen_test]
+async fn sts_browser() {
+    sts(BUCKET).await;
+}
+
+#[wasm_bindgen_test]
 async fn retries_browser() {
     // A refused preflight is a network error to a page: 503s may show as RequestError.
     retries(BUCKET, false).await;

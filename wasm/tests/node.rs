@@ -75,6 +75,11 @@ async fn clock_skew_node() {
 }
 
 #[wasm_bindgen_test]
+async fn sts_node() {
+    sts(bucket().await).await;
+}
+
+#[wasm_bindgen_test]
 async fn retries_node() {
     create_with_cors(flaky_endpoint(), BUCKET).await;
     retries(BUCKET, true).await;

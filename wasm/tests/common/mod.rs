@@ -598,3 +598,32 @@ pub async fn timeout(bucket: &str) {
     // Outside slow/ the same client is fast.
     ok(c.put("fast/a".into(), "quick".into(), NONE)).await;
 }
+
+/// STS credentials: the token travels in `x-oss-security-token` (a header the CORS rule must
+/// allow) and as `security-token` in presigned URLs; a wrong token is refused.
+pub async fn sts(bucket: &str) {
+    let sts = [
+        ("accessKeyId", JsValue::from("STS.wasm-test")),
+        ("accessKeySecret", "wasm-sts-secret".into()),
+        ("stsToken", "wasm-sts-token".into()),
+    ];
+    let c = client_at(endpoint(), bucket, &sts);
+    ok(c.put("sts/a".into(), "via STS".into(), NONE)).await;
+    assert_eq!(
+        bytes(&ok(c.get("sts/a".into(), NONE)).await, "content"),
+        b"via STS"
+    );
+    let url = c.signature_url("sts/a".into(), NONE).unwrap();
+    assert!(url.contains("security-token=wasm-sts-token"), "{url}");
+    let response: web_sys::Response = JsFuture::from(plain_fetch(&url, &NONE))
+        .await
+        .unwrap()
+        .unchecked_into();
+    assert_eq!(response.status(), 200);
+
+    let mut wrong = sts.to_vec();
+    wrong.push(("stsToken", "not-the-token".into()));
+    let e = err(client_at(endpoint(), bucket, &wrong).get("sts/a".into(), NONE)).await;
+    assert_eq!(text(&e, "name"), "InvalidSecurityTokenError");
+    assert_eq!(num(&e, "status"), 403.0);
+}
