@@ -16,7 +16,8 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$version" ];
   cargo install wasm-bindgen-cli --version "$version"
 fi
 
-if [ ! -x wasm/node_modules/.bin/wasm-opt ]; then
+# binaryen's wasm-opt, and tsc for the consumer check of scripts/wasm-test.sh (wasm/package.json).
+if [ ! -x wasm/node_modules/.bin/wasm-opt ] || [ ! -x wasm/node_modules/.bin/tsc ]; then
   (cd wasm && npm ci --no-audit --no-fund)
 fi
 

@@ -69,3 +69,9 @@ cargo test -p oss-wasm --target wasm32-unknown-unknown --test browser
 
 step "the npm package (wasm/pkg) and its size"
 scripts/wasm-build.sh
+
+step "tsc --strict on a consumer of the built package (wasm/typecheck: types through \`exports\`, not any)"
+mkdir -p wasm/typecheck/node_modules
+ln -sfn ../../pkg wasm/typecheck/node_modules/oss-wasm
+wasm/node_modules/.bin/tsc -p wasm/typecheck
+echo "typecheck passed"

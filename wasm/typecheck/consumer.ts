@@ -1,0 +1,82 @@
+// A consumer of the built package, checked by `tsc --strict` (scripts/wasm-test.sh): the types
+// resolve through the package's `exports`, and they are real types, not `any`: every
+// expect-error directive below must meet an error, or tsc fails.
+import init, { Client } from 'oss-wasm';
+import type { OssError, ListResult, PutResult } from 'oss-wasm';
+
+export async function use(): Promise<void> {
+  await init();
+  const client = new Client({
+    region: 'oss-cn-hangzhou',
+    accessKeyId: 'id',
+    accessKeySecret: 'secret',
+    stsToken: 'token',
+    bucket: 'examplebucket',
+    timeout: 30_000,
+    retryMax: 3,
+  });
+  client.useBucket('other-bucket');
+
+  const put: PutResult = await client.put('a.txt', 'text', { mime: 'text/plain', meta: { k: 'v' } });
+  const status: number = put.res.status;
+  const etag: string | undefined = put.etag;
+  await client.put('b.bin', new Uint8Array([1, 2, 3]));
+  await client.put('c.bin', new ArrayBuffer(8));
+  // @ts-expect-error a number is not object data
+  await client.put('d', 42);
+
+  const appended = await client.append('log', 'line\n', { position: 0 });
+  const next: string = appended.nextAppendPosition;
+  await client.append('log', 'more', { position: next, initCrc: appended.crc64 });
+
+  const got = await client.get('a.txt', { headers: { Range: 'bytes=0-1' } });
+  const bytes: Uint8Array = got.content;
+  // @ts-expect-error content is a Uint8Array, not a string
+  const notText: string = got.content;
+
+  const head = await client.head('a.txt');
+  const color: string | undefined = head.meta['color'];
+  const meta = await client.getObjectMeta('a.txt');
+  const metaStatus: number = meta.status;
+  await client.delete('a.txt');
+  const multi = await client.deleteMulti(['b.bin', 'c.bin'], { quiet: false });
+  const firstKey: string | undefined = multi.deleted[0]?.Key;
+
+  const page: ListResult = await client.list({ prefix: 'p/', delimiter: '/', 'max-keys': 10 });
+  for (const object of page.objects) {
+    const size: number = object.size;
+    const name: string = object.name;
+    // @ts-expect-error there is no such field
+    object.nonexistent;
+  }
+  const prefixes: string[] = page.prefixes;
+  const more: boolean = page.isTruncated;
+
+  const copied = await client.copy('dst', 'src', 'source-bucket', { meta: { a: 'b' } });
+  const copiedEtag: string | undefined = copied.data.etag;
+  await client.copy('dst2', '/bucket/src');
+
+  await client.putBucket('new-bucket', { storageClass: 'IA', acl: 'private' });
+  const buckets = await client.listBuckets({ prefix: 'new' });
+  const region: string | undefined = buckets.buckets[0]?.region;
+  await client.deleteBucket('new-bucket');
+  await client.putBucketCORS('examplebucket', [
+    { allowedOrigin: '*', allowedMethod: ['GET', 'PUT'], exposeHeader: 'ETag', maxAgeSeconds: 60 },
+  ]);
+  const cors = await client.getBucketCORS('examplebucket');
+  const origins: string[] = cors.rules[0].AllowedOrigin;
+
+  const url: string = client.signatureUrl('a.txt', { expires: 600, method: 'PUT', 'Content-Type': 'text/plain' });
+  const skew: number = client.amendTimeSkewed;
+
+  try {
+    await client.get('missing');
+  } catch (e) {
+    const error = e as OssError;
+    const fields: [string, string, number, string, string, string] = [
+      error.name, error.code, error.status, error.requestId, error.hostId, error.ec,
+    ];
+    void fields;
+  }
+  void [status, etag, bytes, notText, color, metaStatus, firstKey, prefixes, more, copiedEtag, region, origins, url, skew];
+}
