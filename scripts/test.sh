@@ -31,6 +31,9 @@ cargo test --workspace --exclude oss-wasm -- --nocapture --test-threads 2 2>&1 |
 printf '\n==> conformance summaries\n'
 grep -E '^(signing|crc64|date|response|server error|request) vectors:|^v4 sdk examples:|^  (skipped|departed) |^fuzz corpus' target/test.log || true
 
+step "the end-to-end suite again, every request signed with V4"
+OSS_TEST_SIGNATURE_VERSION=v4 cargo test -p oss-sdk --test e2e -- --test-threads 2
+
 step "the official Python SDK (oss2) against the emulator binary over HTTP"
 ./tests/oss2-checklist.sh
 

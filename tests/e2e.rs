@@ -11,7 +11,7 @@ use std::time::Duration;
 
 mod support;
 
-use support::{Target, get, on_emulator, pattern, skip_unless_emulator};
+use support::{Target, get, on_emulator, pattern, signing, skip_unless_emulator};
 
 use oss_core::ErrorCode;
 use oss_core::Headers;
@@ -247,7 +247,7 @@ fn bucket_acl_location_and_service_listing() {
     bucket.put_bucket_acl(&acl).unwrap();
     assert_eq!(bucket.get_bucket_acl().unwrap().acl, acl);
 
-    let service = Service::new(t.signer(), &t.url).unwrap();
+    let service = Service::with_options(t.signer(), &t.url, &signing(Options::default())).unwrap();
     let page = service.list_buckets(&t.bucket_name, "", 1).unwrap();
     assert_eq!(page.buckets[0].name, t.bucket_name);
     if skip_unless_emulator(
@@ -1135,7 +1135,8 @@ fn sts_credentials_are_renewed_before_they_expire() {
             now + lifetime,
         ))
     });
-    let client = Client::with_provider(Arc::new(provider), &t.url, &Options::default()).unwrap();
+    let client =
+        Client::with_provider(Arc::new(provider), &t.url, &signing(Options::default())).unwrap();
     let bucket = Bucket::with_client(client, &t.bucket_name);
     let key = t.key("k");
     bucket.put_object(&key, "v").unwrap();
@@ -1145,25 +1146,28 @@ fn sts_credentials_are_renewed_before_they_expire() {
     assert_eq!(*refreshes.lock().unwrap(), 2, "renewed once, then kept");
 
     // The static STS signer (oss2's StsAuth) works the same.
-    let sts = Bucket::new(
+    let sts = Bucket::with_options(
         oss_native::sts_auth("STS.second", "second-secret", "second-token").unwrap(),
         &t.url,
         &t.bucket_name,
+        &signing(Options::default()),
     )
     .unwrap();
     assert_eq!(get(&sts, &key), b"w");
     // A wrong token is refused.
-    let wrong = Bucket::new(
+    let wrong = Bucket::with_options(
         oss_native::sts_auth("STS.second", "second-secret", "other-token").unwrap(),
         &t.url,
         &t.bucket_name,
+        &signing(Options::default()),
     )
     .unwrap();
     assert!(wrong.get_object(&key).unwrap_err().server_error().is_some());
 
     // A provider that fails stops the request before anything is sent.
     let failing = StsCredentials::new(|| Err(Error::Io(std::io::Error::other("no STS today"))));
-    let client = Client::with_provider(Arc::new(failing), &t.url, &Options::default()).unwrap();
+    let client =
+        Client::with_provider(Arc::new(failing), &t.url, &signing(Options::default())).unwrap();
     let error = Bucket::with_client(client, &t.bucket_name)
         .get_object(&key)
         .unwrap_err();
@@ -1435,4 +1439,170 @@ fn resumable_transfers_through_the_facade() {
         return;
     };
     run(&t, &t.bucket_with(&fast_retries(10)), 20);
+}
+
+#[test]
+fn content_type_is_guessed_from_the_file_or_the_key() {
+    let t = Target::new("content-type");
+    let bucket = &t.bucket;
+    let type_of = |key: &str| bucket.head_object(key).unwrap().content_type;
+    bucket.put_object(&t.key("page.html"), "<p>hi</p>").unwrap();
+    assert_eq!(type_of(&t.key("page.html")).as_deref(), Some("text/html"));
+    // A type given by the caller wins.
+    let headers = Headers::new().with("Content-Type", "text/plain").unwrap();
+    bucket
+        .put_object_with_headers(&t.key("raw.html"), "<p>", headers)
+        .unwrap();
+    assert_eq!(type_of(&t.key("raw.html")).as_deref(), Some("text/plain"));
+    // From a file, the file's name first (oss2 does the same).
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("photo.png");
+    std::fs::write(&path, b"\x89PNG").unwrap();
+    bucket
+        .put_object_from_file(&t.key("no-extension"), &path, Headers::new(), None)
+        .unwrap();
+    assert_eq!(
+        type_of(&t.key("no-extension")).as_deref(),
+        Some("image/png")
+    );
+    // Appends and multipart uploads too.
+    bucket
+        .append_object(&t.key("log.json"), 0, "{}", None)
+        .unwrap();
+    assert_eq!(
+        type_of(&t.key("log.json")).as_deref(),
+        Some("application/json")
+    );
+    let upload = bucket
+        .init_multipart_upload(&t.key("movie.mp4"), Headers::new())
+        .unwrap();
+    bucket
+        .upload_part(&t.key("movie.mp4"), &upload.upload_id, 1, "frames")
+        .unwrap();
+    let parts = bucket
+        .list_parts(&t.key("movie.mp4"), &upload.upload_id)
+        .unwrap();
+    let parts = parts
+        .parts
+        .iter()
+        .map(|p| PartInfo::new(p.part_number, &p.etag))
+        .collect();
+    bucket
+        .complete_multipart_upload(&t.key("movie.mp4"), &upload.upload_id, parts)
+        .unwrap();
+    assert_eq!(type_of(&t.key("movie.mp4")).as_deref(), Some("video/mp4"));
+}
+
+#[test]
+fn the_signature_version_follows_the_region_and_the_choice() {
+    use oss_native::SignatureVersion;
+    let signer = || oss_native::auth("LTAI5tId", "secret").unwrap();
+    let version = |endpoint: &str, options: &Options| {
+        Bucket::with_options(signer(), endpoint, "bbb", options)
+            .map(|b| b.client().signature_version())
+    };
+    let defaults = Options::default();
+    // A standard endpoint tells its region: V4.
+    assert_eq!(
+        version("https://oss-cn-hangzhou.aliyuncs.com", &defaults).unwrap(),
+        SignatureVersion::V4
+    );
+    // An IP address does not: V1, unless a region is given.
+    assert_eq!(
+        version("http://127.0.0.1:9000", &defaults).unwrap(),
+        SignatureVersion::V1
+    );
+    let region = Options {
+        region: Some("cn-hangzhou".into()),
+        ..Options::default()
+    };
+    assert_eq!(
+        version("http://127.0.0.1:9000", &region).unwrap(),
+        SignatureVersion::V4
+    );
+    // An explicit choice wins; V4 without a region is refused before any request.
+    let v1 = Options {
+        signature_version: Some(SignatureVersion::V1),
+        ..Options::default()
+    };
+    assert_eq!(
+        version("https://oss-cn-hangzhou.aliyuncs.com", &v1).unwrap(),
+        SignatureVersion::V1
+    );
+    let v4 = Options {
+        signature_version: Some(SignatureVersion::V4),
+        ..Options::default()
+    };
+    let refused = version("http://127.0.0.1:9000", &v4).unwrap_err();
+    assert!(
+        matches!(
+            refused,
+            Error::Oss(oss_core::Error::Client(
+                oss_core::ClientError::MissingRegion
+            ))
+        ),
+        "{refused:?}"
+    );
+    // And this run of the suite signs as it was asked to.
+    let t = Target::new("signature-version");
+    if let Some(wanted) = support::signature_version() {
+        assert_eq!(t.bucket.client().signature_version(), wanted);
+    }
+    t.bucket.put_object(&t.key("signed"), "x").unwrap();
+    assert_eq!(get(&t.bucket, &t.key("signed")), b"x");
+}
+
+#[test]
+fn a_browser_form_made_by_post_form_uploads() {
+    use oss_native::{Condition, PostPolicy};
+    let t = Target::new("post-form");
+    let now = t.bucket.client().now();
+    let policy = PostPolicy::new(now + 600)
+        .with(Condition::key_starts_with(&t.prefix))
+        .with(Condition::ContentLengthRange { min: 1, max: 100 });
+    let form = t.bucket.post_form(&policy).unwrap();
+    let post = |key: &str, file: &[u8]| {
+        let boundary = "oss-sdk-e2e-boundary";
+        let mut body = Vec::new();
+        let mut fields = form.fields.clone();
+        fields.insert(0, ("key".to_string(), key.to_string()));
+        for (name, value) in &fields {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            );
+        }
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"f.txt\"\r\nContent-Type: text/plain\r\n\r\n").as_bytes(),
+        );
+        body.extend_from_slice(file);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let mut response = agent
+            .post(&form.url)
+            .header(
+                "Content-Type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .send(&body[..])
+            .unwrap();
+        let status = response.status().as_u16();
+        (
+            status,
+            response.body_mut().read_to_string().unwrap_or_default(),
+        )
+    };
+    let (status, body) = post(&t.key("form.txt"), b"from a form");
+    assert_eq!(status, 204, "{body}");
+    assert_eq!(get(&t.bucket, &t.key("form.txt")), b"from a form");
+    // Outside the policy: another prefix, or too large.
+    let (status, body) = post("elsewhere/form.txt", b"x");
+    assert_eq!(status, 403, "{body}");
+    assert!(body.contains("Policy Condition failed"), "{body}");
+    let (status, body) = post(&t.key("big.txt"), &[b'x'; 101]);
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("EntityTooLarge"), "{body}");
 }

@@ -295,3 +295,16 @@ fn post_policies_must_expire_in_the_future_and_within_seven_days_for_v4() {
         .is_ok()
     );
 }
+
+#[test]
+fn a_signer_changes_version_keeping_its_credentials_and_settings() {
+    let v1 = Signer::v1(Credentials::new("LTAI5tId", SECRET).unwrap()).with_region("cn-hangzhou");
+    let v4_from_v1 = v1.to_version(SignatureVersion::V4);
+    assert_eq!(v4_from_v1.version(), SignatureVersion::V4);
+    assert_eq!(authorization(&v4_from_v1, NOW), authorization(&v4(), NOW));
+    let back = v4_from_v1.to_version(SignatureVersion::V1);
+    assert_eq!(authorization(&back, NOW), authorization(&v1, NOW));
+    assert!(authorization(&back, NOW).starts_with("OSS LTAI5tId:"));
+    let anonymous = Signer::anonymous().to_version(SignatureVersion::V4);
+    assert_eq!(anonymous.version(), SignatureVersion::Anonymous);
+}

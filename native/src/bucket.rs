@@ -40,7 +40,7 @@ use oss_core::ops::object::{
 use oss_core::ops::service::{ListObjects, ListObjectsResult};
 use oss_core::ops::symlink::{GetSymlink, GetSymlinkResult, PutSymlink};
 use oss_core::request::{Method, Request};
-use oss_core::sign::{PresignedUrl, Signer};
+use oss_core::sign::{PostForm, PostPolicy, PresignedUrl, Signer};
 
 use crate::service::flatten;
 use crate::{BodySource, Client, Error, ListEntry, ObjectReader, Options, Pages, Progress};
@@ -124,7 +124,7 @@ impl Bucket {
     ) -> Result<PutObjectResult, Error> {
         let data = data.into();
         let op = PutObject {
-            headers,
+            headers: with_content_type(headers, &[key]),
             ..PutObject::new(self.name(), key, data.length())
         };
         self.client.execute(&op, data)
@@ -138,6 +138,9 @@ impl Bucket {
         headers: Headers,
         progress: Option<Progress<'_>>,
     ) -> Result<PutObjectResult, Error> {
+        let filename = filename.as_ref();
+        // As oss2: the local file's name tells the type first, then the key's.
+        let headers = with_content_type(headers, &[&filename.to_string_lossy(), key]);
         let mut data = BodySource::from(File::open(filename).map_err(Error::Io)?);
         if let Some(progress) = progress {
             data = data.with_progress(progress);
@@ -155,7 +158,10 @@ impl Bucket {
         init_crc: Option<u64>,
     ) -> Result<AppendObjectResult, Error> {
         let data = data.into().with_crc_init(init_crc);
-        let op = AppendObject::new(self.name(), key, position, data.length());
+        let op = AppendObject {
+            headers: with_content_type(Headers::new(), &[key]),
+            ..AppendObject::new(self.name(), key, position, data.length())
+        };
         self.client.execute(&op, data)
     }
 
@@ -328,7 +334,7 @@ impl Bucket {
     ) -> Result<InitMultipartUploadResult, Error> {
         self.client.execute(
             &InitMultipartUpload {
-                headers,
+                headers: with_content_type(headers, &[key]),
                 ..InitMultipartUpload::new(self.name(), key)
             },
             (),
@@ -646,7 +652,17 @@ impl Bucket {
             .execute(&DeleteBucketWebsite::new(self.name()), ())
     }
 
-    // Presigned URLs.
+    // Presigned URLs and browser forms.
+
+    /// The fields of a browser form that uploads into this bucket under `policy`'s conditions
+    /// (PostObject), signed now with this bucket's credentials and signature version.
+    pub fn post_form(&self, policy: &PostPolicy) -> Result<PostForm, Error> {
+        let now = self.client.now();
+        Ok(self
+            .client
+            .signer()?
+            .post_form(self.client.endpoint(), self.name(), policy, now)?)
+    }
 
     /// A URL that performs `method` on `key` without credentials for `expires` seconds
     /// (oss2's `sign_url`); a request made with it must send `headers` unchanged.
@@ -672,6 +688,22 @@ impl Bucket {
             slash_safe,
         )?)
     }
+}
+
+/// `headers` with a Content-Type guessed from the first of `names` whose extension is known,
+/// unless they carry one (oss2 does the same for uploads; OSS would store
+/// `application/octet-stream`, which browsers download instead of showing).
+fn with_content_type(mut headers: Headers, names: &[&str]) -> Headers {
+    if headers.get("content-type").is_none() {
+        let guess = names
+            .iter()
+            .find_map(|name| mime_guess::from_path(name).first_raw());
+        if let Some(content_type) = guess {
+            // A MIME type from the table is a valid header value.
+            let _ = headers.insert("Content-Type", content_type);
+        }
+    }
+    headers
 }
 
 /// `dir/.name.oss-tmp-PID`: beside the target, so the final rename stays on one file system.

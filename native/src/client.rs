@@ -11,7 +11,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use oss_core::Credentials;
 use oss_core::crc64::{Crc64, check_crc64};
 use oss_core::ops::Operation;
-use oss_core::sign::Signer;
+use oss_core::sign::{SignatureVersion, Signer};
 use oss_core::{Addressing, Body, Endpoint, Method, Request, ResponseHead};
 
 use crate::Error;
@@ -89,6 +89,14 @@ pub struct Options {
     pub enable_crc: bool,
     /// Retries of failed requests ([`RetryPolicy::none`] to switch them off).
     pub retry: RetryPolicy,
+    /// The region V4 signatures are scoped to, as OSS names it (`cn-hangzhou`; oss2's
+    /// `region`). None: derived from a standard endpoint (`oss-cn-hangzhou.aliyuncs.com`).
+    pub region: Option<String>,
+    /// oss2's `cloudbox_id`: sign for a Cloud Box (V4 only).
+    pub cloud_box_id: Option<String>,
+    /// `Some(V1)` or `Some(V4)` to choose; None: V4 when a region is known (given or derived)
+    /// or the signer is V4 already, V1 otherwise.
+    pub signature_version: Option<SignatureVersion>,
 }
 
 impl Default for Options {
@@ -100,6 +108,9 @@ impl Default for Options {
             app_name: String::new(),
             enable_crc: true,
             retry: RetryPolicy::default(),
+            region: None,
+            cloud_box_id: None,
+            signature_version: None,
         }
     }
 }
@@ -309,6 +320,59 @@ impl From<File> for BodySource<'_> {
     }
 }
 
+/// The signature version and scope a client signs with.
+#[derive(Debug, Clone)]
+struct Signing {
+    version: SignatureVersion,
+    region: Option<String>,
+    cloud_box_id: Option<String>,
+}
+
+impl Signing {
+    /// V4 when chosen, when the signer is V4 already or when a region is known (given, or
+    /// derived from a standard endpoint); V1 otherwise. A V4 client without a region is refused
+    /// here, before any request.
+    fn resolve(signer: &Signer, endpoint: &Endpoint, options: &Options) -> Result<Signing, Error> {
+        let region = options
+            .region
+            .clone()
+            .or_else(|| signer.region().map(str::to_string))
+            .or_else(|| endpoint.region().map(str::to_string))
+            .filter(|r| !r.is_empty());
+        let cloud_box_id = options
+            .cloud_box_id
+            .clone()
+            .or_else(|| signer.cloud_box_id().map(str::to_string));
+        let version = match (options.signature_version, signer.version()) {
+            (_, SignatureVersion::Anonymous) => SignatureVersion::Anonymous,
+            (Some(version), _) => version,
+            (None, SignatureVersion::V4) => SignatureVersion::V4,
+            (None, _) if region.is_some() || cloud_box_id.is_some() => SignatureVersion::V4,
+            (None, _) => SignatureVersion::V1,
+        };
+        if version == SignatureVersion::V4 && region.is_none() && cloud_box_id.is_none() {
+            return Err(oss_core::ClientError::MissingRegion.into());
+        }
+        Ok(Signing {
+            version,
+            region,
+            cloud_box_id,
+        })
+    }
+
+    /// `signer`'s credentials, signing this way.
+    fn apply(&self, signer: &Signer) -> Signer {
+        let mut signer = signer.to_version(self.version);
+        if let Some(region) = &self.region {
+            signer = signer.with_region(region);
+        }
+        if let Some(id) = &self.cloud_box_id {
+            signer = signer.with_cloud_box_id(id);
+        }
+        signer
+    }
+}
+
 /// Who signs: one signer, or credentials read from a provider before each request.
 #[derive(Clone)]
 enum Auth {
@@ -361,6 +425,8 @@ where
 pub struct Client {
     agent: ureq::Agent,
     auth: Auth,
+    /// How every signer of this client signs (resolved from the options and the endpoint).
+    signing: Signing,
     endpoint: Endpoint,
     enable_crc: bool,
     retry: RetryPolicy,
@@ -379,6 +445,7 @@ impl fmt::Debug for Client {
                     Auth::Provided { .. } => "provider".to_string(),
                 },
             )
+            .field("signing", &self.signing)
             .field("endpoint", &self.endpoint)
             .field("enable_crc", &self.enable_crc)
             .field("clock_offset", &self.clock_offset.load(Ordering::Relaxed))
@@ -402,9 +469,11 @@ impl Client {
         if options.is_cname {
             endpoint = endpoint.with_addressing(Addressing::Cname);
         }
+        let signing = Signing::resolve(&signer, &endpoint, options)?;
         Ok(Client {
             agent: session.agent.clone(),
-            auth: Auth::Fixed(Box::new(signer)),
+            auth: Auth::Fixed(Box::new(signing.apply(&signer))),
+            signing,
             endpoint,
             enable_crc: options.enable_crc,
             retry: options.retry,
@@ -418,7 +487,9 @@ impl Client {
         endpoint: &str,
         options: &Options,
     ) -> Result<Client, Error> {
-        let mut client = Client::new(Signer::anonymous(), endpoint, options)?;
+        // Any credentials stand for the provider's while the signing is resolved.
+        let placeholder = Signer::v1(Credentials::new("provider", "provider")?);
+        let mut client = Client::new(placeholder, endpoint, options)?;
         client.auth = Auth::Provided {
             provider,
             cache: Arc::default(),
@@ -438,7 +509,7 @@ impl Client {
                 {
                     return Ok(signer.clone());
                 }
-                let signer = Signer::v1(credentials.clone());
+                let signer = self.signing.apply(&Signer::v1(credentials.clone()));
                 *cache = Some((credentials, signer.clone()));
                 Ok(signer)
             }
@@ -447,6 +518,11 @@ impl Client {
 
     pub fn endpoint(&self) -> &Endpoint {
         &self.endpoint
+    }
+
+    /// The signature version requests are signed with.
+    pub fn signature_version(&self) -> SignatureVersion {
+        self.signing.version
     }
 
     pub fn enable_crc(&self) -> bool {

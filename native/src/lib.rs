@@ -32,10 +32,12 @@ pub use service::Service;
 pub use transfer::{CHUNK_SIZE, ObjectReader, Progress};
 
 pub use oss_core;
-pub use oss_core::sign::Signer;
+pub use oss_core::sign::{Condition, PostForm, PostPolicy, SignatureVersion, Signer};
 pub use oss_core::{Credentials, Headers};
 
-/// oss2's `Auth(access_key_id, access_key_secret)`: V1 signatures with a long-term key.
+/// oss2's `Auth(access_key_id, access_key_secret)`: a long-term key. Signed with V4 when the
+/// client knows a region (given in [`Options::region`] or derived from a standard endpoint),
+/// V1 otherwise; [`Options::signature_version`] chooses explicitly.
 pub fn auth(access_key_id: &str, access_key_secret: &str) -> Result<Signer, Error> {
     Ok(Signer::v1(Credentials::new(
         access_key_id,
@@ -43,7 +45,17 @@ pub fn auth(access_key_id: &str, access_key_secret: &str) -> Result<Signer, Erro
     )?))
 }
 
-/// oss2's `StsAuth`: V1 signatures with a temporary key and its security token.
+/// oss2's `AuthV4(access_key_id, access_key_secret)`: V4 signatures; the region comes from
+/// [`Options::region`] or the endpoint. (Any signer is turned into a V4 one when a region is
+/// known, unless [`Options::signature_version`] says otherwise.)
+pub fn auth_v4(access_key_id: &str, access_key_secret: &str) -> Result<Signer, Error> {
+    Ok(Signer::v4(Credentials::new(
+        access_key_id,
+        access_key_secret,
+    )?))
+}
+
+/// oss2's `StsAuth`: a temporary key and its security token (V4 or V1 as for [`auth`]).
 pub fn sts_auth(
     access_key_id: &str,
     access_key_secret: &str,

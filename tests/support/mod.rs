@@ -4,6 +4,11 @@
 //! `OSS_TEST_BUCKET`. Against an endpoint every test works under a key prefix of its own in the
 //! given bucket and deletes what it made; what only the emulator can do (inject faults, accept
 //! made-up STS keys, host several buckets) is skipped with a printed reason.
+//!
+//! `OSS_TEST_SIGNATURE_VERSION=v4` (or `v1`) chooses how every request is signed; unset, the
+//! client decides (V4 when it knows the region: never on the emulator's loopback address, so
+//! V1 there). With V4 on the emulator the region is the emulator's, `cn-hangzhou`;
+//! `OSS_TEST_REGION` gives it for an endpoint that does not tell.
 
 #![allow(dead_code)] // each suite uses its own subset
 
@@ -12,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 
-use oss_native::{Bucket, Options, Signer, auth};
+use oss_native::{Bucket, Options, SignatureVersion, Signer, auth};
 
 /// The emulator's built-in test key (what `oss-emulator` accepts without `--access-key-id`).
 pub const EMULATOR_KEY_ID: &str = oss_emulator::DEFAULT_ACCESS_KEY_ID;
@@ -52,6 +57,32 @@ fn remote() -> Option<&'static Remote> {
             })
         })
         .as_ref()
+}
+
+/// `options` signing as OSS_TEST_SIGNATURE_VERSION says (see the module's text); options that
+/// already choose keep their choice.
+pub fn signing(mut options: Options) -> Options {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    if options.signature_version.is_none() {
+        options.signature_version = match var("OSS_TEST_SIGNATURE_VERSION").as_deref() {
+            Some("v4") => Some(SignatureVersion::V4),
+            Some("v1") => Some(SignatureVersion::V1),
+            Some(other) => panic!("OSS_TEST_SIGNATURE_VERSION is v1 or v4, not {other:?}"),
+            None => None,
+        };
+    }
+    if options.region.is_none() && options.signature_version == Some(SignatureVersion::V4) {
+        options.region = match remote() {
+            None => Some("cn-hangzhou".to_string()),
+            Some(_) => var("OSS_TEST_REGION"),
+        };
+    }
+    options
+}
+
+/// The signature version the suite signs with.
+pub fn signature_version() -> Option<SignatureVersion> {
+    signing(Options::default()).signature_version
 }
 
 /// Whether the suite runs against the emulator (no OSS_TEST_* endpoint).
@@ -117,7 +148,8 @@ impl Target {
             }
         };
         let signer = auth(&key_id, &key_secret).unwrap();
-        let bucket = Bucket::new(signer, &url, &bucket_name).unwrap();
+        let bucket =
+            Bucket::with_options(signer, &url, &bucket_name, &signing(Options::default())).unwrap();
         if emulator.is_some() {
             bucket.create_bucket(None, None).unwrap();
         }
@@ -143,12 +175,13 @@ impl Target {
 
     /// The same bucket with other options (retries, timeouts, CRC checks …).
     pub fn bucket_with(&self, options: &Options) -> Bucket {
-        Bucket::with_options(self.signer(), &self.url, &self.bucket_name, options).unwrap()
+        let options = signing(options.clone());
+        Bucket::with_options(self.signer(), &self.url, &self.bucket_name, &options).unwrap()
     }
 
     /// Another bucket on the same endpoint and key.
     pub fn other_bucket(&self, name: &str) -> Bucket {
-        Bucket::new(self.signer(), &self.url, name).unwrap()
+        Bucket::with_options(self.signer(), &self.url, name, &signing(Options::default())).unwrap()
     }
 
     /// The emulator's address (None against an endpoint).

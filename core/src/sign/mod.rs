@@ -142,6 +142,34 @@ impl Signer {
         self
     }
 
+    /// The same credentials and settings, signing with `version` instead. An anonymous signer
+    /// stays anonymous (it has no credentials to sign with), whatever `version` says.
+    pub fn to_version(&self, version: SignatureVersion) -> Signer {
+        let auth = match (&self.auth, version) {
+            (Auth::Anonymous, _) | (_, SignatureVersion::Anonymous) => Auth::Anonymous,
+            (Auth::V1 { .. }, SignatureVersion::V1) | (Auth::V4 { .. }, SignatureVersion::V4) => {
+                self.auth.clone()
+            }
+            (Auth::V4 { credentials, .. }, SignatureVersion::V1) => Auth::V1 {
+                key: v1::hmac_key(credentials.access_key_secret()),
+                credentials: credentials.clone(),
+            },
+            (Auth::V1 { credentials, .. }, SignatureVersion::V4) => Auth::V4 {
+                credentials: credentials.clone(),
+                cache: Arc::default(),
+            },
+        };
+        Signer {
+            auth,
+            ..self.clone()
+        }
+    }
+
+    /// The Cloud Box id, if one was given.
+    pub fn cloud_box_id(&self) -> Option<&str> {
+        self.cloud_box_id.as_deref()
+    }
+
     pub fn version(&self) -> SignatureVersion {
         match self.auth {
             Auth::Anonymous => SignatureVersion::Anonymous,
