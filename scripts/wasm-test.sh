@@ -67,6 +67,9 @@ cargo test -p oss-wasm --target wasm32-unknown-unknown --test node
 step "oss-wasm in headless Chromium (cross-origin, CORS from the bucket's rule)"
 cargo test -p oss-wasm --target wasm32-unknown-unknown --test browser
 
+step "oss-wasm in a dedicated Web Worker of headless Chromium (no window)"
+cargo test -p oss-wasm --target wasm32-unknown-unknown --test worker
+
 step "the npm package (wasm/pkg) and its size"
 scripts/wasm-build.sh
 
