@@ -11,9 +11,11 @@ use oss_core::ops::bucket::{
 use oss_core::ops::copy::CopyObject;
 use oss_core::ops::delete_objects::BatchDeleteObjects;
 use oss_core::ops::object::{
-    AppendObject, DeleteObject, GetObject, GetObjectMeta, HeadObject, PutObject,
+    AppendObject, DeleteObject, GetObject, GetObjectAcl, GetObjectMeta, HeadObject, PutObject,
+    PutObjectAcl,
 };
 use oss_core::ops::service::{ListBuckets, ListObjects};
+use oss_core::ops::symlink::{GetSymlink, PutSymlink};
 use oss_core::{Method, Request};
 use wasm_bindgen::JsValue;
 
@@ -61,7 +63,7 @@ impl Call {
         data: JsValue,
         options: JsValue,
     ) -> Result<JsValue, Error> {
-        let upload = Upload::new(js::data(&data)?);
+        let upload = Upload::new(js::data(&data).await?);
         let bucket = self.bucket()?;
         let mut op = PutObject::new(bucket, &name, Some(upload.len()));
         op.headers = js::request_headers(&options)?;
@@ -88,7 +90,7 @@ impl Call {
         data: JsValue,
         options: JsValue,
     ) -> Result<JsValue, Error> {
-        let mut upload = Upload::new(js::data(&data)?);
+        let mut upload = Upload::new(js::data(&data).await?);
         let position = number(&options, "position")?.unwrap_or(0.0);
         if position < 0.0 || position.fract() != 0.0 {
             return Err(Error::argument("position must be a whole number of bytes"));
@@ -173,6 +175,52 @@ impl Call {
         op.headers = js::request_headers(&options)?;
         let (_, reply) = self.driver.execute(&op, None, Answer::Xml).await?;
         Ok(with_res(&reply).into())
+    }
+
+    pub(crate) async fn put_acl(
+        self,
+        name: String,
+        acl: String,
+        options: JsValue,
+    ) -> Result<JsValue, Error> {
+        let mut op = PutObjectAcl::new(self.bucket()?, &name, &acl);
+        op.headers = js::request_headers(&options)?;
+        let (_, reply) = self.driver.execute(&op, None, Answer::Xml).await?;
+        Ok(with_res(&reply).into())
+    }
+
+    pub(crate) async fn get_acl(self, name: String, options: JsValue) -> Result<JsValue, Error> {
+        let mut op = GetObjectAcl::new(self.bucket()?, &name);
+        op.headers = js::request_headers(&options)?;
+        let (output, reply) = self.driver.execute(&op, None, Answer::Xml).await?;
+        let result = with_res(&reply);
+        set(&result, "acl", output.acl.as_str());
+        Ok(result.into())
+    }
+
+    pub(crate) async fn put_symlink(
+        self,
+        name: String,
+        target: String,
+        options: JsValue,
+    ) -> Result<JsValue, Error> {
+        let mut op = PutSymlink::new(self.bucket()?, &target, &name);
+        op.headers = js::request_headers(&options)?;
+        let (_, reply) = self.driver.execute(&op, None, Answer::Xml).await?;
+        Ok(with_res(&reply).into())
+    }
+
+    pub(crate) async fn get_symlink(
+        self,
+        name: String,
+        options: JsValue,
+    ) -> Result<JsValue, Error> {
+        let mut op = GetSymlink::new(self.bucket()?, &name);
+        op.headers = js::request_headers(&options)?;
+        let (output, reply) = self.driver.execute(&op, None, Answer::Xml).await?;
+        let result = with_res(&reply);
+        set(&result, "targetName", output.target_key.as_str());
+        Ok(result.into())
     }
 
     pub(crate) async fn delete_multi(

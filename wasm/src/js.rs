@@ -113,8 +113,15 @@ pub(crate) fn request_headers(options: &JsValue) -> Result<Headers, Error> {
 }
 
 /// Object data as bytes in JavaScript: a `Uint8Array` (any typed array or `DataView` is viewed
-/// as its bytes), an `ArrayBuffer`, or a string sent as UTF-8.
-pub(crate) fn data(value: &JsValue) -> Result<Uint8Array, Error> {
+/// as its bytes), an `ArrayBuffer`, a `Blob`/`File` (read whole: one request sends it whole
+/// anyway), or a string sent as UTF-8.
+pub(crate) async fn data(value: &JsValue) -> Result<Uint8Array, Error> {
+    if let Some(blob) = value.dyn_ref::<web_sys::Blob>() {
+        let buffer = wasm_bindgen_futures::JsFuture::from(blob.array_buffer())
+            .await
+            .map_err(Error::request)?;
+        return Ok(Uint8Array::new(&buffer));
+    }
     if let Some(text) = value.as_string() {
         return Ok(Uint8Array::from(text.as_bytes()));
     }
@@ -133,7 +140,7 @@ pub(crate) fn data(value: &JsValue) -> Result<Uint8Array, Error> {
         ));
     }
     Err(Error::argument(
-        "data must be a Uint8Array, an ArrayBuffer or a string",
+        "data must be a Uint8Array, an ArrayBuffer, a Blob or a string",
     ))
 }
 

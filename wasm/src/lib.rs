@@ -26,7 +26,7 @@ use crate::error::Error;
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = r#"
 /** Object data: bytes, or text sent as UTF-8. */
-export type Data = Uint8Array | ArrayBuffer | ArrayBufferView | string;
+export type Data = Uint8Array | ArrayBuffer | ArrayBufferView | Blob | string;
 
 export interface ClientOptions {
   accessKeyId?: string;
@@ -135,6 +135,17 @@ export interface StatusResult {
 }
 
 export interface DeleteResult {
+  res: ResponseInfo;
+}
+
+export interface GetAclResult {
+  /** default, private, public-read or public-read-write. */
+  acl: string;
+  res: ResponseInfo;
+}
+
+export interface GetSymlinkResult {
+  targetName: string;
   res: ResponseInfo;
 }
 
@@ -345,6 +356,48 @@ impl Client {
         #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
     ) -> Promise {
         self.call(|c| c.delete(name, options))
+    }
+
+    /// Sets an object's ACL (`default`, `private`, `public-read`, `public-read-write`).
+    #[wasm_bindgen(js_name = putACL, unchecked_return_type = "Promise<DeleteResult>")]
+    pub fn put_acl(
+        &self,
+        name: String,
+        acl: String,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
+    ) -> Promise {
+        self.call(|c| c.put_acl(name, acl, options))
+    }
+
+    /// An object's ACL.
+    #[wasm_bindgen(js_name = getACL, unchecked_return_type = "Promise<GetAclResult>")]
+    pub fn get_acl(
+        &self,
+        name: String,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
+    ) -> Promise {
+        self.call(|c| c.get_acl(name, options))
+    }
+
+    /// Makes `name` a symbolic link to `targetName`.
+    #[wasm_bindgen(js_name = putSymlink, unchecked_return_type = "Promise<DeleteResult>")]
+    pub fn put_symlink(
+        &self,
+        name: String,
+        #[wasm_bindgen(js_name = targetName)] target_name: String,
+        #[wasm_bindgen(unchecked_optional_param_type = "PutOptions")] options: JsValue,
+    ) -> Promise {
+        self.call(|c| c.put_symlink(name, target_name, options))
+    }
+
+    /// The target of a symbolic link.
+    #[wasm_bindgen(js_name = getSymlink, unchecked_return_type = "Promise<GetSymlinkResult>")]
+    pub fn get_symlink(
+        &self,
+        name: String,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
+    ) -> Promise {
+        self.call(|c| c.get_symlink(name, options))
     }
 
     /// Deletes up to 1000 objects.

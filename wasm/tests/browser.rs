@@ -62,6 +62,11 @@ async fn sts_browser() {
 }
 
 #[wasm_bindgen_test]
+async fn acl_and_symlink_browser() {
+    acl_and_symlink(BUCKET).await;
+}
+
+#[wasm_bindgen_test]
 async fn retries_browser() {
     // A refused preflight is a network error to a page: 503s may show as RequestError.
     retries(BUCKET, false).await;

@@ -80,6 +80,11 @@ async fn sts_node() {
 }
 
 #[wasm_bindgen_test]
+async fn acl_and_symlink_node() {
+    acl_and_symlink(bucket().await).await;
+}
+
+#[wasm_bindgen_test]
 async fn retries_node() {
     create_with_cors(flaky_endpoint(), BUCKET).await;
     retries(BUCKET, true).await;

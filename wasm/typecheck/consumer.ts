@@ -22,6 +22,12 @@ export async function use(): Promise<void> {
   const etag: string | undefined = put.etag;
   await client.put('b.bin', new Uint8Array([1, 2, 3]));
   await client.put('c.bin', new ArrayBuffer(8));
+  await client.put('e.bin', new Blob(['blob']));
+  await client.putACL('a.txt', 'public-read');
+  const acl: string = (await client.getACL('a.txt')).acl;
+  await client.putSymlink('link', 'a.txt');
+  const target: string = (await client.getSymlink('link')).targetName;
+  void [acl, target];
   // @ts-expect-error a number is not object data
   await client.put('d', 42);
 

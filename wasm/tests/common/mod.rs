@@ -151,6 +151,7 @@ pub fn cors_rules() -> JsValue {
     );
     expose.push(&"x-oss-object-type".into());
     expose.push(&"x-oss-meta-color".into());
+    expose.push(&"x-oss-symlink-target".into());
     Array::of1(&obj(&[
         ("allowedOrigin", "*".into()),
         (
@@ -219,6 +220,19 @@ pub async fn round_trips(bucket: &str) {
     assert_eq!(
         bytes(&ok(c.get("types/view".into(), NONE)).await, "content"),
         b"ABCD"
+    );
+
+    // A Blob (a File is one) made of two parts.
+    let parts = Array::of2(&u8a(b"blob "), &"parts".into());
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&parts).unwrap();
+    let put = ok(c.put("types/blob".into(), blob.into(), NONE)).await;
+    assert_eq!(
+        text(&put, "crc64"),
+        oss_core::crc64::checksum(b"blob parts").to_string()
+    );
+    assert_eq!(
+        bytes(&ok(c.get("types/blob".into(), NONE)).await, "content"),
+        b"blob parts"
     );
 
     ok(c.put("types/empty".into(), u8a(&[]), NONE)).await;
@@ -626,4 +640,30 @@ pub async fn sts(bucket: &str) {
     let e = err(client_at(endpoint(), bucket, &wrong).get("sts/a".into(), NONE)).await;
     assert_eq!(text(&e, "name"), "InvalidSecurityTokenError");
     assert_eq!(num(&e, "status"), 403.0);
+}
+
+/// putACL/getACL and putSymlink/getSymlink.
+pub async fn acl_and_symlink(bucket: &str) {
+    let c = client(bucket);
+    ok(c.put("acl/a".into(), "target data".into(), NONE)).await;
+    assert_eq!(
+        text(&ok(c.get_acl("acl/a".into(), NONE)).await, "acl"),
+        "default"
+    );
+    ok(c.put_acl("acl/a".into(), "public-read".into(), NONE)).await;
+    assert_eq!(
+        text(&ok(c.get_acl("acl/a".into(), NONE)).await, "acl"),
+        "public-read"
+    );
+    let e = err(c.put_acl("acl/a".into(), "everyone".into(), NONE)).await;
+    assert_eq!(text(&e, "name"), "ClientError");
+
+    ok(c.put_symlink("acl/link".into(), "acl/a".into(), NONE)).await;
+    let link = ok(c.get_symlink("acl/link".into(), NONE)).await;
+    assert_eq!(text(&link, "targetName"), "acl/a");
+    // GET on the link answers with the target's data.
+    assert_eq!(
+        bytes(&ok(c.get("acl/link".into(), NONE)).await, "content"),
+        b"target data"
+    );
 }
