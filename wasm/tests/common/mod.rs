@@ -514,32 +514,43 @@ pub async fn crc_mismatch(bucket: &str) {
 }
 
 /// A clock an hour slow: the first answer is RequestTimeTooSkewed, the client learns OSS's
-/// time from it and the retried request goes through; later requests use the offset.
+/// time from it and the retried request goes through; later requests and presigned URLs use
+/// the offset (before it is learned, a URL for 60 s is already an hour expired).
 pub async fn clock_skew(bucket: &str) {
-    let c = client_at(
-        endpoint(),
-        bucket,
-        &[
-            ("amendTimeSkewed", (-3_600_000).into()),
-            ("retryMax", 0.into()),
-        ],
-    );
+    ok(client(bucket).put("skew/a".into(), "on time".into(), NONE)).await;
+    let slow = [
+        ("amendTimeSkewed", JsValue::from(-3_600_000)),
+        ("retryMax", 0.into()),
+    ];
+    let c = client_at(endpoint(), bucket, &slow);
     assert_eq!(c.amend_time_skewed(), -3_600_000.0);
-    ok(c.put("skew/a".into(), "on time".into(), NONE)).await;
+    let status = |url: String| async move {
+        let response: web_sys::Response = JsFuture::from(plain_fetch(&url, &NONE))
+            .await
+            .unwrap()
+            .unchecked_into();
+        response.status()
+    };
+    let expires = obj(&[("expires", 60.into())]);
+    let early = c.signature_url("skew/a".into(), expires.clone()).unwrap();
+    assert_eq!(
+        status(early).await,
+        403,
+        "an hour-slow clock signs expired URLs"
+    );
+
+    ok(c.put("skew/b".into(), "learned".into(), NONE)).await;
     assert!(
         c.amend_time_skewed().abs() < 5_000.0,
         "offset {}",
         c.amend_time_skewed()
     );
-    // A presigned URL made now carries the corrected time as well.
-    let url = c
-        .signature_url("skew/a".into(), obj(&[("expires", 30.into())]))
-        .unwrap();
-    let response: web_sys::Response = JsFuture::from(plain_fetch(&url, &NONE))
-        .await
-        .unwrap()
-        .unchecked_into();
-    assert_eq!(response.status(), 200);
+    let later = c.signature_url("skew/a".into(), expires).unwrap();
+    assert_eq!(status(later).await, 200);
+    assert_eq!(
+        bytes(&ok(c.get("skew/b".into(), NONE)).await, "content"),
+        b"learned"
+    );
 }
 
 /// 30 % of the answers under flaky/ are 503: retries carry every call through; without
