@@ -468,9 +468,13 @@ impl Call {
         }
         let expires = number(options, "expires")?.unwrap_or(1800.0) as i64;
         let driver = &self.driver;
-        let url = driver
-            .signer
-            .presign(request, &driver.endpoint, driver.now(), expires, true)?;
+        let url = driver.auth.current().presign(
+            request,
+            &driver.endpoint,
+            driver.now(),
+            expires,
+            true,
+        )?;
         Ok(url.url)
     }
 }

@@ -15,6 +15,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, RequestCache, RequestInit, Response};
 
+use crate::credentials::{Auth, is_refused_credentials};
 use crate::error::Error;
 
 #[wasm_bindgen]
@@ -102,7 +103,7 @@ pub(crate) struct Reply {
 #[derive(Debug)]
 pub(crate) struct Driver {
     pub endpoint: Endpoint,
-    pub signer: Signer,
+    pub auth: Auth,
     /// Per attempt, milliseconds (ali-oss's `timeout`).
     pub timeout_ms: f64,
     /// Retries after the first attempt (ali-oss's `retryMax`).
@@ -143,7 +144,8 @@ impl Driver {
     /// cure. A failure is sent again while `retry_max` allows, after a pause, when a retry can
     /// cure it and the method is idempotent (POST is not). A refused clock is retried once
     /// whatever the method: OSS refuses it before doing anything, and the offset is corrected
-    /// first.
+    /// first. Credentials OSS refuses are renewed and retried once when `refreshSTSToken`
+    /// is set.
     async fn send(
         &self,
         request: oss_core::Request,
@@ -153,12 +155,21 @@ impl Driver {
         let idempotent = request.method() != Method::Post;
         let mut attempt = 0;
         let mut skew_retried = false;
+        let mut renewed = false;
         loop {
-            let error = match self.attempt(request.clone(), upload, answer).await {
+            let (signer, generation) = self.auth.for_request().await?;
+            let error = match self.attempt(&signer, request.clone(), upload, answer).await {
                 Ok(reply) if reply.head.is_success() => return Ok(reply),
                 // OSS's error, read as the operation's parser would read it.
                 Ok(reply) => {
                     let error = ServerError::parse(&reply.head, &reply.body.to_vec());
+                    if !renewed
+                        && is_refused_credentials(&error.raw_code)
+                        && self.auth.refused(generation).await?
+                    {
+                        renewed = true;
+                        continue;
+                    }
                     let retry = self.learn(&error) && !skew_retried
                         || idempotent && error.is_retryable() && attempt < self.retry_max;
                     if !retry {
@@ -189,11 +200,12 @@ impl Driver {
     /// One exchange: sign now, fetch, read the whole answer, check CRC-64 of a success.
     async fn attempt(
         &self,
+        signer: &Signer,
         request: oss_core::Request,
         upload: Option<&Upload>,
         answer: Answer,
     ) -> Result<Reply, Error> {
-        let signed = self.signer.sign(request, &self.endpoint, self.now())?;
+        let signed = signer.sign(request, &self.endpoint, self.now())?;
         let headers = web_sys::Headers::new().map_err(Error::request)?;
         for (name, value) in signed.headers.iter() {
             if !FORBIDDEN.iter().any(|f| name.eq_ignore_ascii_case(f)) {

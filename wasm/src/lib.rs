@@ -6,6 +6,7 @@
 //! core's operation and runs it through the driver's one generic `execute`.
 
 mod api;
+mod credentials;
 mod driver;
 mod error;
 mod js;
@@ -15,8 +16,8 @@ use std::future::Future;
 use std::rc::Rc;
 
 use js_sys::Promise;
-use oss_core::sign::{DateHeader, Signer};
-use oss_core::{Addressing, Credentials, Endpoint};
+use oss_core::sign::Signer;
+use oss_core::{Addressing, Endpoint};
 use wasm_bindgen::prelude::*;
 
 use crate::api::Call;
@@ -33,6 +34,14 @@ export interface ClientOptions {
   accessKeySecret?: string;
   /** STS security token (with STS credentials). */
   stsToken?: string;
+  /**
+   * Renews STS credentials: called before the first request when no keys are given, every
+   * refreshSTSTokenInterval, and once when OSS refuses the token; concurrent requests share
+   * one call in flight. signatureUrl never calls it.
+   */
+  refreshSTSToken?: () => Promise<{ accessKeyId: string; accessKeySecret: string; stsToken?: string }>;
+  /** Milliseconds between renewals (default 300000). */
+  refreshSTSTokenInterval?: number;
   /** The bucket methods act on (see useBucket). */
   bucket?: string;
   /** `host[:port]` or a URL (`http://127.0.0.1:9000`); the scheme follows `secure` when absent. */
@@ -519,12 +528,7 @@ impl Client {
             string(options, "accessKeySecret")?,
         ) {
             (Some(id), Some(secret)) => {
-                let credentials = match string(options, "stsToken")? {
-                    Some(token) => Credentials::sts(&id, &secret, &token)?,
-                    None => Credentials::new(&id, &secret)?,
-                };
-                // Browsers forbid scripts to set Date: the time goes in x-oss-date.
-                Signer::v1(credentials).with_date_header(DateHeader::XOssDate)
+                credentials::signer(&id, &secret, string(options, "stsToken")?.as_deref())?
             }
             (None, None) => Signer::anonymous(),
             _ => {
@@ -533,12 +537,19 @@ impl Client {
                 ));
             }
         };
+        let refresh = js::get(options, "refreshSTSToken");
+        let refresh = match refresh.dyn_into::<js_sys::Function>() {
+            Ok(function) => Some(function),
+            Err(value) if value.is_undefined() || value.is_null() => None,
+            Err(_) => return Err(Error::argument("refreshSTSToken must be a function")),
+        };
+        let interval = number(options, "refreshSTSTokenInterval")?.unwrap_or(300_000.0);
         let timeout_ms = number(options, "timeout")?.unwrap_or(60_000.0);
         let retry_max = number(options, "retryMax")?.unwrap_or(2.0);
         Ok(Client {
             driver: Rc::new(Driver {
                 endpoint,
-                signer,
+                auth: credentials::Auth::new(signer, refresh, interval),
                 timeout_ms,
                 retry_max: retry_max.max(0.0) as u32,
                 clock_offset_ms: Cell::new(number(options, "amendTimeSkewed")?.unwrap_or(0.0)),

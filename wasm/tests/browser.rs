@@ -67,6 +67,11 @@ async fn acl_and_symlink_browser() {
 }
 
 #[wasm_bindgen_test]
+async fn sts_refresh_browser() {
+    sts_refresh(BUCKET).await;
+}
+
+#[wasm_bindgen_test]
 async fn retries_browser() {
     // A refused preflight is a network error to a page: 503s may show as RequestError.
     retries(BUCKET, false).await;

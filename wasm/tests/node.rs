@@ -85,6 +85,11 @@ async fn acl_and_symlink_node() {
 }
 
 #[wasm_bindgen_test]
+async fn sts_refresh_node() {
+    sts_refresh(bucket().await).await;
+}
+
+#[wasm_bindgen_test]
 async fn retries_node() {
     create_with_cors(flaky_endpoint(), BUCKET).await;
     retries(BUCKET, true).await;

@@ -16,6 +16,15 @@ export async function use(): Promise<void> {
     retryMax: 3,
   });
   client.useBucket('other-bucket');
+  const refreshing = new Client({
+    endpoint: 'https://oss-cn-hangzhou.aliyuncs.com',
+    bucket: 'examplebucket',
+    refreshSTSToken: async () => ({ accessKeyId: 'STS.id', accessKeySecret: 's', stsToken: 't' }),
+    refreshSTSTokenInterval: 600_000,
+  });
+  // @ts-expect-error refreshSTSToken must resolve with credentials
+  new Client({ region: 'oss-cn-hangzhou', refreshSTSToken: async () => 42 });
+  void refreshing;
 
   const put: PutResult = await client.put('a.txt', 'text', { mime: 'text/plain', meta: { k: 'v' } });
   const status: number = put.res.status;

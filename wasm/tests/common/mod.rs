@@ -55,6 +55,9 @@ extern "C" {
     /// Plain `fetch`, as a page would use a presigned URL.
     #[wasm_bindgen(js_name = fetch)]
     fn plain_fetch(url: &str, init: &JsValue) -> Promise;
+
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(handler: &JsValue, ms: i32) -> JsValue;
 }
 
 /// `{k: v, …}` from pairs.
@@ -677,4 +680,71 @@ pub async fn acl_and_symlink(bucket: &str) {
         bytes(&ok(c.get("acl/link".into(), NONE)).await, "content"),
         b"target data"
     );
+}
+
+/// A `refreshSTSToken` that counts its calls and resolves 50 ms later (long enough for
+/// concurrent requests to find it in flight) with the emulator's STS key.
+fn refresher(calls: std::rc::Rc<std::cell::Cell<u32>>) -> JsValue {
+    let closure = Closure::<dyn FnMut() -> Promise>::new(move || {
+        calls.set(calls.get() + 1);
+        let credentials = obj(&[
+            ("accessKeyId", "STS.wasm-test".into()),
+            ("accessKeySecret", "wasm-sts-secret".into()),
+            ("stsToken", "wasm-sts-token".into()),
+        ]);
+        Promise::new(&mut |resolve, _| {
+            set_timeout(&resolve.bind1(&JsValue::NULL, &credentials).into(), 50);
+        })
+    });
+    closure.into_js_value()
+}
+
+/// Five requests at once, all resolved.
+async fn five_at_once(c: &Client, bucket_key: &str) -> Vec<JsValue> {
+    let calls: Array = (0..5)
+        .map(|i| JsValue::from(c.put(format!("{bucket_key}/{i}"), format!("n{i}").into(), NONE)))
+        .collect();
+    let all = ok(Promise::all(&calls)).await;
+    Array::from(&all).iter().collect()
+}
+
+/// STS refresh without races: five concurrent requests with no credentials yet share one
+/// refreshSTSToken() call; so do five concurrent requests whose token OSS refuses.
+pub async fn sts_refresh(bucket: &str) {
+    let calls = std::rc::Rc::new(std::cell::Cell::new(0));
+    // No keys at all: the first requests wait for the refresh.
+    let options = obj(&[
+        ("endpoint", endpoint().into()),
+        ("bucket", bucket.into()),
+        ("refreshSTSToken", refresher(calls.clone())),
+    ]);
+    let c = Client::new(options).unwrap();
+    let results = five_at_once(&c, "refresh/first").await;
+    assert_eq!(results.len(), 5);
+    assert_eq!(calls.get(), 1, "one refresh for five requests");
+    ok(c.get("refresh/first/0".into(), NONE)).await;
+    assert_eq!(calls.get(), 1, "the interval has not passed");
+
+    let stale = std::rc::Rc::new(std::cell::Cell::new(0));
+    let options = [
+        ("accessKeyId", JsValue::from("STS.wasm-test")),
+        ("accessKeySecret", "wasm-sts-secret".into()),
+        ("stsToken", "an-expired-token".into()),
+        ("refreshSTSToken", refresher(stale.clone())),
+    ];
+    let c = client_at(endpoint(), bucket, &options);
+    five_at_once(&c, "refresh/stale").await;
+    assert_eq!(stale.get(), 1, "one refresh for five refused requests");
+    let got = ok(c.get("refresh/stale/4".into(), NONE)).await;
+    assert_eq!(bytes(&got, "content"), b"n4");
+    assert_eq!(stale.get(), 1);
+
+    // Without refreshSTSToken a refused token is the caller's error.
+    let without = [
+        ("accessKeyId", JsValue::from("STS.wasm-test")),
+        ("accessKeySecret", "wasm-sts-secret".into()),
+        ("stsToken", "an-expired-token".into()),
+    ];
+    let e = err(client_at(endpoint(), bucket, &without).get("refresh/stale/4".into(), NONE)).await;
+    assert_eq!(text(&e, "code"), "InvalidSecurityToken");
 }
