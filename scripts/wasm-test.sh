@@ -78,3 +78,6 @@ mkdir -p wasm/typecheck/node_modules
 ln -sfn ../../pkg wasm/typecheck/node_modules/oss-wasm
 wasm/node_modules/.bin/tsc -p wasm/typecheck
 echo "typecheck passed"
+
+step "the built package imported by Node through its exports (wasm/e2e/node-package.mjs)"
+node wasm/e2e/node-package.mjs "$main" "$OSS_WASM_TEST_KEY_ID" "$OSS_WASM_TEST_KEY_SECRET"
