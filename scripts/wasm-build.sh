@@ -16,8 +16,10 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$version" ];
   cargo install wasm-bindgen-cli --version "$version"
 fi
 
-# binaryen's wasm-opt, and tsc for the consumer check of scripts/wasm-test.sh (wasm/package.json).
-if [ ! -x wasm/node_modules/.bin/wasm-opt ] || [ ! -x wasm/node_modules/.bin/tsc ]; then
+# binaryen's wasm-opt; tsc and playwright-core for the checks of scripts/wasm-test.sh
+# (wasm/package.json, locked).
+if [ ! -x wasm/node_modules/.bin/wasm-opt ] || [ ! -x wasm/node_modules/.bin/tsc ] \
+  || [ ! -d wasm/node_modules/playwright-core ]; then
   (cd wasm && npm ci --no-audit --no-fund)
 fi
 

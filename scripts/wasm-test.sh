@@ -81,3 +81,6 @@ echo "typecheck passed"
 
 step "the built package imported by Node through its exports (wasm/e2e/node-package.mjs)"
 node wasm/e2e/node-package.mjs "$main" "$OSS_WASM_TEST_KEY_ID" "$OSS_WASM_TEST_KEY_SECRET"
+
+step "the built package in Chromium through the demo page (examples/browser) and a Web Worker"
+node wasm/e2e/browser-demo.mjs "$main" "$OSS_WASM_TEST_KEY_ID" "$OSS_WASM_TEST_KEY_SECRET"
