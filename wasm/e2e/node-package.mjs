@@ -29,6 +29,13 @@ assert.deepEqual(got.content, data);
 assert.equal((await client.head('pkg/object.bin')).meta.from, 'npm');
 const page = await client.list({ prefix: 'pkg/' });
 assert.deepEqual(page.objects.map((o) => [o.name, o.size]), [['pkg/object.bin', 100_000]]);
+await client.put('pkg/second', 'two');
+const pages = [];
+for await (const each of client.listPages({ prefix: 'pkg/', 'max-keys': 1 })) {
+  pages.push(each.objects.map((o) => o.name));
+}
+assert.deepEqual(pages, [['pkg/object.bin'], ['pkg/second']]);
+await client.delete('pkg/second');
 const response = await fetch(client.signatureUrl('pkg/object.bin', { expires: 60 }));
 assert.deepEqual(new Uint8Array(await response.arrayBuffer()), data);
 

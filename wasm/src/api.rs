@@ -4,6 +4,7 @@
 use std::rc::Rc;
 
 use js_sys::{Array, Object, Uint8Array};
+use oss_core::ops::Paginated as _;
 use oss_core::ops::bucket::{
     BucketCors, BucketCreateConfig, CorsRule, CreateBucket, DeleteBucket, GetBucketCors,
     PutBucketCors,
@@ -257,16 +258,32 @@ impl Call {
         Ok(result.into())
     }
 
-    pub(crate) async fn list(self, query: JsValue) -> Result<JsValue, Error> {
-        let bucket = self.bucket()?;
-        let mut op = ListObjects::new(bucket);
-        op.prefix = string(&query, "prefix")?.unwrap_or_default();
-        op.marker = string(&query, "marker")?.unwrap_or_default();
-        op.delimiter = string(&query, "delimiter")?.unwrap_or_default();
-        if let Some(max) = number(&query, "max-keys")? {
+    /// The ListObjects operation of ali-oss's `list(query)`.
+    pub(crate) fn list_objects(&self, query: &JsValue) -> Result<ListObjects, Error> {
+        let mut op = ListObjects::new(self.bucket()?);
+        op.prefix = string(query, "prefix")?.unwrap_or_default();
+        op.marker = string(query, "marker")?.unwrap_or_default();
+        op.delimiter = string(query, "delimiter")?.unwrap_or_default();
+        if let Some(max) = number(query, "max-keys")? {
             op.max_keys = max as u32;
         }
-        let (page, reply) = self.driver.execute(&op, None, Answer::Xml).await?;
+        Ok(op)
+    }
+
+    pub(crate) async fn list(self, query: JsValue) -> Result<JsValue, Error> {
+        let op = self.list_objects(&query)?;
+        Ok(self.list_page(&op).await?.0)
+    }
+
+    /// One page of `op` as ali-oss shapes it, and the operation of the page after it.
+    pub(crate) async fn list_page(
+        &self,
+        op: &ListObjects,
+    ) -> Result<(JsValue, Option<ListObjects>), Error> {
+        let bucket = op.bucket.as_str();
+        let (page, reply) = self.driver.execute(op, None, Answer::Xml).await?;
+        // The core's pagination: what the next page is, if any.
+        let next = op.next_page(&page);
         let objects: Array = page
             .objects
             .iter()
@@ -296,7 +313,7 @@ impl Call {
             "nextMarker",
             opt(Some(page.next_marker.as_str()).filter(|m| !m.is_empty())),
         );
-        Ok(result.into())
+        Ok((result.into(), next))
     }
 
     pub(crate) async fn copy(

@@ -10,6 +10,7 @@ mod credentials;
 mod driver;
 mod error;
 mod js;
+mod pages;
 
 use std::cell::Cell;
 use std::future::Future;
@@ -426,6 +427,21 @@ impl Client {
         #[wasm_bindgen(unchecked_optional_param_type = "ListQuery")] query: JsValue,
     ) -> Promise {
         self.call(|c| c.list(query))
+    }
+
+    /// Every page of a listing, as an async iterator (`for await (const page of …)`),
+    /// following `nextMarker` until the last page.
+    #[wasm_bindgen(
+        js_name = listPages,
+        unchecked_return_type = "AsyncIterableIterator<ListResult>"
+    )]
+    pub fn list_pages(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "ListQuery")] query: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let call = self.context();
+        let first = call.list_objects(&query).map_err(Error::into_js)?;
+        Ok(pages::list_objects(call, first))
     }
 
     /// Copies `sourceName` ("key" in `sourceBucket` or this bucket, or "/bucket/key") to `name`.

@@ -65,6 +65,10 @@ export async function use(): Promise<void> {
     object.nonexistent;
   }
   const prefixes: string[] = page.prefixes;
+  for await (const each of client.listPages({ prefix: 'p/', 'max-keys': 100 })) {
+    const names: string[] = each.objects.map((o) => o.name);
+    void names;
+  }
   const more: boolean = page.isTruncated;
 
   const copied = await client.copy('dst', 'src', 'source-bucket', { meta: { a: 'b' } });

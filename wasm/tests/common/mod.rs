@@ -351,6 +351,33 @@ pub async fn delete_and_list(bucket: &str) {
         .collect();
     assert_eq!(names, ["list/b", "list/c"]);
 
+    // Every page through the async iterator: pages of 2, 2 and 0 … following nextMarker.
+    let iterable = c
+        .list_pages(obj(&[("prefix", "list/".into()), ("max-keys", 3.into())]))
+        .unwrap();
+    let make: js_sys::Function = Reflect::get(&iterable, &js_sys::Symbol::async_iterator())
+        .unwrap()
+        .unchecked_into();
+    let iterator = make.call0(&iterable).unwrap();
+    let next: js_sys::Function = get(&iterator, "next").unchecked_into();
+    let mut pages = Vec::new();
+    loop {
+        let step = ok(next.call0(&iterator).unwrap().unchecked_into()).await;
+        if get(&step, "done").is_truthy() {
+            break;
+        }
+        let page = get(&step, "value");
+        let names: Vec<String> = Array::from(&get(&page, "objects"))
+            .iter()
+            .map(|o| text(&o, "name"))
+            .collect();
+        pages.push(names);
+    }
+    assert_eq!(
+        pages,
+        [vec!["list/a/1", "list/a/2", "list/b"], vec!["list/c"]]
+    );
+
     let names = Array::of2(&"list/a/1".into(), &"list/a/2".into());
     let deleted = ok(c.delete_multi(names.into(), NONE)).await;
     let mut keys: Vec<String> = Array::from(&get(&deleted, "deleted"))
