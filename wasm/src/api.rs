@@ -11,6 +11,9 @@ use oss_core::ops::bucket::{
 };
 use oss_core::ops::copy::CopyObject;
 use oss_core::ops::delete_objects::BatchDeleteObjects;
+use oss_core::ops::multipart::{
+    AbortMultipartUpload, CompleteMultipartUpload, InitMultipartUpload, PartInfo, UploadPart,
+};
 use oss_core::ops::object::{
     AppendObject, DeleteObject, GetObject, GetObjectAcl, GetObjectMeta, HeadObject, PutObject,
     PutObjectAcl,
@@ -18,7 +21,7 @@ use oss_core::ops::object::{
 use oss_core::ops::service::{ListBuckets, ListObjects};
 use oss_core::ops::symlink::{GetSymlink, PutSymlink};
 use oss_core::{Method, Request};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::driver::{Answer, Driver, Reply, Upload};
 use crate::error::Error;
@@ -173,6 +176,129 @@ impl Call {
 
     pub(crate) async fn delete(self, name: String, options: JsValue) -> Result<JsValue, Error> {
         let mut op = DeleteObject::new(self.bucket()?, &name);
+        op.headers = js::request_headers(&options)?;
+        let (_, reply) = self.driver.execute(&op, None, Answer::Xml).await?;
+        Ok(with_res(&reply).into())
+    }
+
+    pub(crate) async fn init_multipart_upload(
+        self,
+        name: String,
+        options: JsValue,
+    ) -> Result<JsValue, Error> {
+        let bucket = self.bucket()?;
+        let mut op = InitMultipartUpload::new(bucket, &name);
+        op.headers = js::request_headers(&options)?;
+        let (output, reply) = self.driver.execute(&op, None, Answer::Xml).await?;
+        let result = with_res(&reply);
+        set(&result, "bucket", bucket);
+        set(&result, "name", name.as_str());
+        set(&result, "uploadId", output.upload_id.as_str());
+        Ok(result.into())
+    }
+
+    /// ali-oss's `uploadPart(name, uploadId, partNo, file, start, end)`: only bytes
+    /// `start..end` of the data are read (a Blob/File is sliced before reading); the part's
+    /// CRC-64 is checked against the server's.
+    // ali-oss's argument list, passed through.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn upload_part(
+        self,
+        name: String,
+        upload_id: String,
+        part_number: u32,
+        data: JsValue,
+        start: Option<f64>,
+        end: Option<f64>,
+        options: JsValue,
+    ) -> Result<JsValue, Error> {
+        let data = match (data.dyn_ref::<web_sys::Blob>(), start, end) {
+            (Some(blob), Some(start), end) => blob
+                .slice_with_f64_and_f64(start, end.unwrap_or(blob.size()))
+                .map_err(Error::request)?
+                .into(),
+            _ => data,
+        };
+        let mut bytes = js::data(&data).await?;
+        if !data.is_instance_of::<web_sys::Blob>() && (start.is_some() || end.is_some()) {
+            let length = f64::from(bytes.length());
+            let start = start.unwrap_or(0.0).clamp(0.0, length) as u32;
+            let end = end.unwrap_or(length).clamp(0.0, length) as u32;
+            bytes = bytes.subarray(start, end.max(start));
+        }
+        let upload = Upload::new(bytes);
+        let mut op = UploadPart::new(
+            self.bucket()?,
+            &name,
+            &upload_id,
+            part_number,
+            Some(upload.len()),
+        );
+        op.headers = js::request_headers(&options)?;
+        let (output, reply) = self.driver.execute(&op, Some(&upload), Answer::Xml).await?;
+        let result = with_res(&reply);
+        set(&result, "name", name.as_str());
+        set(
+            &result,
+            "etag",
+            opt(output.etag.map(|e| quoted(&e)).as_deref()),
+        );
+        set(
+            &result,
+            "crc64",
+            opt(output.crc.map(|c| c.to_string()).as_deref()),
+        );
+        Ok(result.into())
+    }
+
+    /// `parts`: `[{number, etag}]` as ali-oss takes them.
+    pub(crate) async fn complete_multipart_upload(
+        self,
+        name: String,
+        upload_id: String,
+        parts: JsValue,
+        options: JsValue,
+    ) -> Result<JsValue, Error> {
+        if !Array::is_array(&parts) {
+            return Err(Error::argument("parts must be an array of {number, etag}"));
+        }
+        let parts = Array::from(&parts)
+            .iter()
+            .map(|part| {
+                let number = number(&part, "number")?
+                    .ok_or_else(|| Error::argument("a part needs its number"))?;
+                let etag = string(&part, "etag")?
+                    .ok_or_else(|| Error::argument("a part needs its etag"))?;
+                Ok(PartInfo::new(number as u32, etag.trim_matches('"')))
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        let bucket = self.bucket()?;
+        let mut op = CompleteMultipartUpload::new(bucket, &name, &upload_id, parts);
+        op.headers = js::request_headers(&options)?;
+        let (output, reply) = self.driver.execute(&op, None, Answer::Xml).await?;
+        let result = with_res(&reply);
+        set(&result, "bucket", bucket);
+        set(&result, "name", name.as_str());
+        set(
+            &result,
+            "etag",
+            opt(output.etag.map(|e| quoted(&e)).as_deref()),
+        );
+        set(
+            &result,
+            "crc64",
+            opt(output.crc.map(|c| c.to_string()).as_deref()),
+        );
+        Ok(result.into())
+    }
+
+    pub(crate) async fn abort_multipart_upload(
+        self,
+        name: String,
+        upload_id: String,
+        options: JsValue,
+    ) -> Result<JsValue, Error> {
+        let mut op = AbortMultipartUpload::new(self.bucket()?, &name, &upload_id);
         op.headers = js::request_headers(&options)?;
         let (_, reply) = self.driver.execute(&op, None, Answer::Xml).await?;
         Ok(with_res(&reply).into())

@@ -159,6 +159,34 @@ export interface GetSymlinkResult {
   res: ResponseInfo;
 }
 
+export interface InitMultipartUploadResult {
+  bucket: string;
+  name: string;
+  uploadId: string;
+  res: ResponseInfo;
+}
+
+export interface UploadPartResult {
+  name: string;
+  etag?: string;
+  /** The server's CRC-64 of the part (checked against what was sent). */
+  crc64?: string;
+  res: ResponseInfo;
+}
+
+export interface CompletedPart {
+  number: number;
+  etag: string;
+}
+
+export interface CompleteMultipartUploadResult {
+  bucket: string;
+  name: string;
+  etag?: string;
+  crc64?: string;
+  res: ResponseInfo;
+}
+
 export interface DeleteMultiOptions {
   /** Ask OSS not to list what it deleted. */
   quiet?: boolean;
@@ -366,6 +394,66 @@ impl Client {
         #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
     ) -> Promise {
         self.call(|c| c.delete(name, options))
+    }
+
+    /// Starts a multipart upload.
+    #[wasm_bindgen(
+        js_name = initMultipartUpload,
+        unchecked_return_type = "Promise<InitMultipartUploadResult>"
+    )]
+    pub fn init_multipart_upload(
+        &self,
+        name: String,
+        #[wasm_bindgen(unchecked_optional_param_type = "PutOptions")] options: JsValue,
+    ) -> Promise {
+        self.call(|c| c.init_multipart_upload(name, options))
+    }
+
+    /// Uploads part `partNo` from bytes `start..end` of `file` (a Blob is sliced, never read
+    /// whole).
+    #[wasm_bindgen(js_name = uploadPart, unchecked_return_type = "Promise<UploadPartResult>")]
+    // ali-oss's argument list.
+    #[allow(clippy::too_many_arguments)]
+    pub fn upload_part(
+        &self,
+        name: String,
+        #[wasm_bindgen(js_name = uploadId)] upload_id: String,
+        #[wasm_bindgen(js_name = partNo)] part_no: u32,
+        #[wasm_bindgen(unchecked_param_type = "Data")] file: JsValue,
+        start: Option<f64>,
+        end: Option<f64>,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
+    ) -> Promise {
+        self.call(|c| c.upload_part(name, upload_id, part_no, file, start, end, options))
+    }
+
+    /// Completes a multipart upload from its parts.
+    #[wasm_bindgen(
+        js_name = completeMultipartUpload,
+        unchecked_return_type = "Promise<CompleteMultipartUploadResult>"
+    )]
+    pub fn complete_multipart_upload(
+        &self,
+        name: String,
+        #[wasm_bindgen(js_name = uploadId)] upload_id: String,
+        #[wasm_bindgen(unchecked_param_type = "CompletedPart[]")] parts: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
+    ) -> Promise {
+        self.call(|c| c.complete_multipart_upload(name, upload_id, parts, options))
+    }
+
+    /// Abandons a multipart upload and its parts.
+    #[wasm_bindgen(
+        js_name = abortMultipartUpload,
+        unchecked_return_type = "Promise<DeleteResult>"
+    )]
+    pub fn abort_multipart_upload(
+        &self,
+        name: String,
+        #[wasm_bindgen(js_name = uploadId)] upload_id: String,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
+    ) -> Promise {
+        self.call(|c| c.abort_multipart_upload(name, upload_id, options))
     }
 
     /// Sets an object's ACL (`default`, `private`, `public-read`, `public-read-write`).

@@ -72,6 +72,11 @@ async fn sts_refresh_browser() {
 }
 
 #[wasm_bindgen_test]
+async fn multipart_calls_browser() {
+    multipart_calls(BUCKET).await;
+}
+
+#[wasm_bindgen_test]
 async fn retries_browser() {
     // A refused preflight is a network error to a page: 503s may show as RequestError.
     retries(BUCKET, false).await;

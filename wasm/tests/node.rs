@@ -90,6 +90,11 @@ async fn sts_refresh_node() {
 }
 
 #[wasm_bindgen_test]
+async fn multipart_calls_node() {
+    multipart_calls(bucket().await).await;
+}
+
+#[wasm_bindgen_test]
 async fn retries_node() {
     create_with_cors(flaky_endpoint(), BUCKET).await;
     retries(BUCKET, true).await;

@@ -40,6 +40,11 @@ export async function use(): Promise<void> {
   // @ts-expect-error a number is not object data
   await client.put('d', 42);
 
+  const init1 = await client.initMultipartUpload('big.bin');
+  const file = new File([new Uint8Array(10)], 'big.bin');
+  const part = await client.uploadPart('big.bin', init1.uploadId, 1, file, 0, 10);
+  await client.completeMultipartUpload('big.bin', init1.uploadId, [{ number: 1, etag: part.etag ?? '' }]);
+  await client.abortMultipartUpload('big.bin', init1.uploadId);
   const appended = await client.append('log', 'line\n', { position: 0 });
   const next: string = appended.nextAppendPosition;
   await client.append('log', 'more', { position: next, initCrc: appended.crc64 });
