@@ -4,7 +4,6 @@
 use std::rc::Rc;
 
 use js_sys::{Array, Object, Uint8Array};
-use oss_core::ops::Paginated as _;
 use oss_core::ops::bucket::{
     BucketCors, BucketCreateConfig, CorsRule, CreateBucket, DeleteBucket, GetBucketCors,
     PutBucketCors,
@@ -20,6 +19,7 @@ use oss_core::ops::object::{
 };
 use oss_core::ops::service::{ListBuckets, ListObjects};
 use oss_core::ops::symlink::{GetSymlink, PutSymlink};
+use oss_core::ops::{Operation, Paginated as _};
 use oss_core::{Method, Request};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -31,6 +31,15 @@ use crate::js::{self, get, number, object, opt, set, string};
 pub(crate) struct Call {
     pub driver: Rc<Driver>,
     pub bucket: Option<String>,
+}
+
+/// `options.signal`, an `AbortSignal` (kept out of the generic `execute`: one copy).
+fn signal(options: &JsValue) -> Result<Option<web_sys::AbortSignal>, Error> {
+    match get(options, "signal").dyn_into::<web_sys::AbortSignal>() {
+        Ok(signal) => Ok(Some(signal)),
+        Err(value) if value.is_undefined() || value.is_null() => Ok(None),
+        Err(_) => Err(Error::argument("signal must be an AbortSignal")),
+    }
 }
 
 /// `{res}`, the part every result has.
@@ -46,6 +55,21 @@ fn quoted(etag: &str) -> String {
 }
 
 impl Call {
+    /// Runs `op` through the driver, with the caller's `options.signal` (an `AbortSignal`) to
+    /// cancel it.
+    async fn execute<O: Operation>(
+        &self,
+        op: &O,
+        upload: Option<&Upload>,
+        answer: Answer,
+        options: &JsValue,
+    ) -> Result<(O::Output, Reply), Error> {
+        let signal = signal(options)?;
+        self.driver
+            .execute(op, upload, answer, signal.as_ref())
+            .await
+    }
+
     fn bucket(&self) -> Result<&str, Error> {
         self.bucket.as_deref().ok_or_else(|| {
             Error::argument("no bucket: pass `bucket` to the Client or call useBucket()")
@@ -71,7 +95,9 @@ impl Call {
         let bucket = self.bucket()?;
         let mut op = PutObject::new(bucket, &name, Some(upload.len()));
         op.headers = js::request_headers(&options)?;
-        let (output, reply) = self.driver.execute(&op, Some(&upload), Answer::Xml).await?;
+        let (output, reply) = self
+            .execute(&op, Some(&upload), Answer::Xml, &options)
+            .await?;
         let result = with_res(&reply);
         set(&result, "name", name.as_str());
         set(&result, "url", self.object_url(bucket, &name));
@@ -111,7 +137,9 @@ impl Call {
         let bucket = self.bucket()?;
         let mut op = AppendObject::new(bucket, &name, position as u64, Some(upload.len()));
         op.headers = js::request_headers(&options)?;
-        let (output, reply) = self.driver.execute(&op, Some(&upload), Answer::Xml).await?;
+        let (output, reply) = self
+            .execute(&op, Some(&upload), Answer::Xml, &options)
+            .await?;
         let result = with_res(&reply);
         set(&result, "name", name.as_str());
         set(&result, "url", self.object_url(bucket, &name));
@@ -140,7 +168,7 @@ impl Call {
         if let Some(version) = string(&options, "versionId")? {
             op.params.push(("versionId".into(), Some(version)));
         }
-        let (_, reply) = self.driver.execute(&op, None, Answer::Data).await?;
+        let (_, reply) = self.execute(&op, None, Answer::Data, &options).await?;
         let result = with_res(&reply);
         let content = reply.data.unwrap_or_else(|| Uint8Array::new_with_length(0));
         set(&result, "content", content);
@@ -150,7 +178,7 @@ impl Call {
     pub(crate) async fn head(self, name: String, options: JsValue) -> Result<JsValue, Error> {
         let mut op = HeadObject::new(self.bucket()?, &name);
         op.headers = js::request_headers(&options)?;
-        let (info, reply) = self.driver.execute(&op, None, Answer::Xml).await?;
+        let (info, reply) = self.execute(&op, None, Answer::Xml, &options).await?;
         let meta = object();
         for (name, value) in &info.user_meta {
             set(&meta, name, value.as_str());
@@ -168,7 +196,7 @@ impl Call {
     ) -> Result<JsValue, Error> {
         let mut op = GetObjectMeta::new(self.bucket()?, &name);
         op.headers = js::request_headers(&options)?;
-        let (_, reply) = self.driver.execute(&op, None, Answer::Xml).await?;
+        let (_, reply) = self.execute(&op, None, Answer::Xml, &options).await?;
         let result = with_res(&reply);
         set(&result, "status", reply.head.status);
         Ok(result.into())
@@ -177,7 +205,7 @@ impl Call {
     pub(crate) async fn delete(self, name: String, options: JsValue) -> Result<JsValue, Error> {
         let mut op = DeleteObject::new(self.bucket()?, &name);
         op.headers = js::request_headers(&options)?;
-        let (_, reply) = self.driver.execute(&op, None, Answer::Xml).await?;
+        let (_, reply) = self.execute(&op, None, Answer::Xml, &options).await?;
         Ok(with_res(&reply).into())
     }
 
@@ -189,7 +217,7 @@ impl Call {
         let bucket = self.bucket()?;
         let mut op = InitMultipartUpload::new(bucket, &name);
         op.headers = js::request_headers(&options)?;
-        let (output, reply) = self.driver.execute(&op, None, Answer::Xml).await?;
+        let (output, reply) = self.execute(&op, None, Answer::Xml, &options).await?;
         let result = with_res(&reply);
         set(&result, "bucket", bucket);
         set(&result, "name", name.as_str());
@@ -235,7 +263,9 @@ impl Call {
             Some(upload.len()),
         );
         op.headers = js::request_headers(&options)?;
-        let (output, reply) = self.driver.execute(&op, Some(&upload), Answer::Xml).await?;
+        let (output, reply) = self
+            .execute(&op, Some(&upload), Answer::Xml, &options)
+            .await?;
         let result = with_res(&reply);
         set(&result, "name", name.as_str());
         set(
@@ -275,7 +305,7 @@ impl Call {
         let bucket = self.bucket()?;
         let mut op = CompleteMultipartUpload::new(bucket, &name, &upload_id, parts);
         op.headers = js::request_headers(&options)?;
-        let (output, reply) = self.driver.execute(&op, None, Answer::Xml).await?;
+        let (output, reply) = self.execute(&op, None, Answer::Xml, &options).await?;
         let result = with_res(&reply);
         set(&result, "bucket", bucket);
         set(&result, "name", name.as_str());
@@ -300,7 +330,7 @@ impl Call {
     ) -> Result<JsValue, Error> {
         let mut op = AbortMultipartUpload::new(self.bucket()?, &name, &upload_id);
         op.headers = js::request_headers(&options)?;
-        let (_, reply) = self.driver.execute(&op, None, Answer::Xml).await?;
+        let (_, reply) = self.execute(&op, None, Answer::Xml, &options).await?;
         Ok(with_res(&reply).into())
     }
 
@@ -312,14 +342,14 @@ impl Call {
     ) -> Result<JsValue, Error> {
         let mut op = PutObjectAcl::new(self.bucket()?, &name, &acl);
         op.headers = js::request_headers(&options)?;
-        let (_, reply) = self.driver.execute(&op, None, Answer::Xml).await?;
+        let (_, reply) = self.execute(&op, None, Answer::Xml, &options).await?;
         Ok(with_res(&reply).into())
     }
 
     pub(crate) async fn get_acl(self, name: String, options: JsValue) -> Result<JsValue, Error> {
         let mut op = GetObjectAcl::new(self.bucket()?, &name);
         op.headers = js::request_headers(&options)?;
-        let (output, reply) = self.driver.execute(&op, None, Answer::Xml).await?;
+        let (output, reply) = self.execute(&op, None, Answer::Xml, &options).await?;
         let result = with_res(&reply);
         set(&result, "acl", output.acl.as_str());
         Ok(result.into())
@@ -333,7 +363,7 @@ impl Call {
     ) -> Result<JsValue, Error> {
         let mut op = PutSymlink::new(self.bucket()?, &target, &name);
         op.headers = js::request_headers(&options)?;
-        let (_, reply) = self.driver.execute(&op, None, Answer::Xml).await?;
+        let (_, reply) = self.execute(&op, None, Answer::Xml, &options).await?;
         Ok(with_res(&reply).into())
     }
 
@@ -344,7 +374,7 @@ impl Call {
     ) -> Result<JsValue, Error> {
         let mut op = GetSymlink::new(self.bucket()?, &name);
         op.headers = js::request_headers(&options)?;
-        let (output, reply) = self.driver.execute(&op, None, Answer::Xml).await?;
+        let (output, reply) = self.execute(&op, None, Answer::Xml, &options).await?;
         let result = with_res(&reply);
         set(&result, "targetName", output.target_key.as_str());
         Ok(result.into())
@@ -358,7 +388,7 @@ impl Call {
         let names = js::strings(&names, "names")?;
         let mut op = BatchDeleteObjects::new(self.bucket()?, &names);
         op.quiet = js::flag(&options, "quiet").unwrap_or(false);
-        let (output, reply) = self.driver.execute(&op, None, Answer::Xml).await?;
+        let (output, reply) = self.execute(&op, None, Answer::Xml, &options).await?;
         let deleted: Array = output
             .deleted
             .iter()
@@ -407,7 +437,9 @@ impl Call {
         op: &ListObjects,
     ) -> Result<(JsValue, Option<ListObjects>), Error> {
         let bucket = op.bucket.as_str();
-        let (page, reply) = self.driver.execute(op, None, Answer::Xml).await?;
+        let (page, reply) = self
+            .execute(op, None, Answer::Xml, &JsValue::UNDEFINED)
+            .await?;
         // The core's pagination: what the next page is, if any.
         let next = op.next_page(&page);
         let objects: Array = page
@@ -468,7 +500,7 @@ impl Call {
         if !get(&options, "meta").is_undefined() {
             op.headers.insert("x-oss-metadata-directive", "REPLACE")?;
         }
-        let (output, reply) = self.driver.execute(&op, None, Answer::Xml).await?;
+        let (output, reply) = self.execute(&op, None, Answer::Xml, &options).await?;
         let data = object();
         set(
             &data,
@@ -491,7 +523,7 @@ impl Call {
             config.data_redundancy_type = redundancy;
             op.config = Some(config);
         }
-        let (_, reply) = self.driver.execute(&op, None, Answer::Xml).await?;
+        let (_, reply) = self.execute(&op, None, Answer::Xml, &options).await?;
         let result = with_res(&reply);
         set(&result, "bucket", name.as_str());
         Ok(result.into())
@@ -499,8 +531,12 @@ impl Call {
 
     pub(crate) async fn delete_bucket(self, name: String) -> Result<JsValue, Error> {
         let (_, reply) = self
-            .driver
-            .execute(&DeleteBucket::new(&name), None, Answer::Xml)
+            .execute(
+                &DeleteBucket::new(&name),
+                None,
+                Answer::Xml,
+                &JsValue::UNDEFINED,
+            )
             .await?;
         Ok(with_res(&reply).into())
     }
@@ -512,7 +548,9 @@ impl Call {
         if let Some(max) = number(&query, "max-keys")? {
             op.max_keys = max as u32;
         }
-        let (page, reply) = self.driver.execute(&op, None, Answer::Xml).await?;
+        let (page, reply) = self
+            .execute(&op, None, Answer::Xml, &JsValue::UNDEFINED)
+            .await?;
         let buckets: Array = page
             .buckets
             .iter()
@@ -560,14 +598,20 @@ impl Call {
             })
             .collect::<Result<Vec<_>, Error>>()?;
         let op = PutBucketCors::new(&name, BucketCors::new(rules));
-        let (_, reply) = self.driver.execute(&op, None, Answer::Xml).await?;
+        let (_, reply) = self
+            .execute(&op, None, Answer::Xml, &JsValue::UNDEFINED)
+            .await?;
         Ok(with_res(&reply).into())
     }
 
     pub(crate) async fn get_bucket_cors(self, name: String) -> Result<JsValue, Error> {
         let (output, reply) = self
-            .driver
-            .execute(&GetBucketCors::new(&name), None, Answer::Xml)
+            .execute(
+                &GetBucketCors::new(&name),
+                None,
+                Answer::Xml,
+                &JsValue::UNDEFINED,
+            )
             .await?;
         let rules: Array = output
             .cors

@@ -128,8 +128,9 @@ impl Driver {
         op: &O,
         upload: Option<&Upload>,
         answer: Answer,
+        signal: Option<&AbortSignal>,
     ) -> Result<(O::Output, Reply), Error> {
-        let reply = self.send(op.request()?, upload, answer).await?;
+        let reply = self.send(op.request()?, upload, answer, signal).await?;
         let output = match &reply.data {
             // Object data stays in JavaScript: the parser reads the head.
             Some(_) => op.parse(&reply.head, &[]),
@@ -145,20 +146,28 @@ impl Driver {
     /// cure it and the method is idempotent (POST is not). A refused clock is retried once
     /// whatever the method: OSS refuses it before doing anything, and the offset is corrected
     /// first. Credentials OSS refuses are renewed and retried once when `refreshSTSToken`
-    /// is set.
+    /// is set. The caller's `signal` cancels the call: the request in flight, and any retry.
     async fn send(
         &self,
         request: oss_core::Request,
         upload: Option<&Upload>,
         answer: Answer,
+        signal: Option<&AbortSignal>,
     ) -> Result<Reply, Error> {
+        let cancelled = || signal.is_some_and(AbortSignal::aborted);
         let idempotent = request.method() != Method::Post;
         let mut attempt = 0;
         let mut skew_retried = false;
         let mut renewed = false;
         loop {
+            if cancelled() {
+                return Err(Error::Aborted);
+            }
             let (signer, generation) = self.auth.for_request().await?;
-            let error = match self.attempt(&signer, request.clone(), upload, answer).await {
+            let error = match self
+                .attempt(&signer, request.clone(), upload, answer, signal)
+                .await
+            {
                 Ok(reply) if reply.head.is_success() => return Ok(reply),
                 // OSS's error, read as the operation's parser would read it.
                 Ok(reply) => {
@@ -179,6 +188,7 @@ impl Driver {
                     }
                     Error::from(oss_core::Error::from(error))
                 }
+                Err(_) if cancelled() => return Err(Error::Aborted),
                 Err(error) => error,
             };
             if error
@@ -193,6 +203,9 @@ impl Driver {
                 return Err(error);
             }
             sleep(backoff_ms(attempt)).await;
+            if cancelled() {
+                return Err(Error::Aborted);
+            }
             attempt += 1;
         }
     }
@@ -204,6 +217,7 @@ impl Driver {
         request: oss_core::Request,
         upload: Option<&Upload>,
         answer: Answer,
+        signal: Option<&AbortSignal>,
     ) -> Result<Reply, Error> {
         let signed = signer.sign(request, &self.endpoint, self.now())?;
         let headers = web_sys::Headers::new().map_err(Error::request)?;
@@ -217,7 +231,14 @@ impl Driver {
         init.set_headers(&headers);
         // Answers carry Last-Modified: a heuristic cache could serve an overwritten object.
         init.set_cache(RequestCache::NoStore);
-        init.set_signal(Some(&AbortSignal::timeout_with_f64(self.timeout_ms)));
+        let timeout = AbortSignal::timeout_with_f64(self.timeout_ms);
+        match signal {
+            // Either ends the request: the timeout or the caller.
+            Some(signal) => init.set_signal(Some(&AbortSignal::any(&js_sys::Array::of2(
+                &timeout, signal,
+            )))),
+            None => init.set_signal(Some(&timeout)),
+        }
         let takes_body = matches!(signed.method, Method::Put | Method::Post);
         match (&signed.body, upload) {
             // The body is copied when the request is made: the view may not outlive this call.

@@ -20,6 +20,8 @@ pub(crate) enum Error {
     Request { timeout: bool, message: String },
     /// The caller passed something the API cannot take (a wrong type).
     Argument(String),
+    /// The caller's `signal` cancelled the call.
+    Aborted,
 }
 
 impl Error {
@@ -62,7 +64,7 @@ impl Error {
         match self {
             Error::Core { error, .. } => error.is_retryable(),
             Error::Request { .. } => true,
-            Error::Argument(_) => false,
+            Error::Argument(_) | Error::Aborted => false,
         }
     }
 
@@ -131,6 +133,13 @@ impl Error {
                     String::new(),
                 )
             }
+            Error::Aborted => (
+                "AbortError".to_string(),
+                "AbortError".to_string(),
+                "the call was cancelled through its signal".to_string(),
+                -1.0,
+                String::new(),
+            ),
             Error::Argument(message) => (
                 "TypeError".to_string(),
                 "InvalidArgument".to_string(),

@@ -90,6 +90,8 @@ export interface OssError extends Error {
 export interface RequestOptions {
   /** Extra request headers (conditions, Range, x-oss-*). */
   headers?: Record<string, string>;
+  /** Cancels the call (the request in flight and its retries): it rejects with an AbortError. */
+  signal?: AbortSignal;
 }
 
 export interface PutOptions extends RequestOptions {
@@ -187,7 +189,7 @@ export interface CompleteMultipartUploadResult {
   res: ResponseInfo;
 }
 
-export interface DeleteMultiOptions {
+export interface DeleteMultiOptions extends RequestOptions {
   /** Ask OSS not to list what it deleted. */
   quiet?: boolean;
 }
@@ -245,7 +247,7 @@ export interface CopyResult {
   res: ResponseInfo;
 }
 
-export interface PutBucketOptions {
+export interface PutBucketOptions extends RequestOptions {
   acl?: 'private' | 'public-read' | 'public-read-write';
   storageClass?: string;
   dataRedundancyType?: 'LRS' | 'ZRS';

@@ -650,6 +650,29 @@ pub async fn timeout(bucket: &str) {
     assert_eq!(num(&e, "status"), -1.0);
     // Two attempts of 300 ms and a pause below 100 ms: well under the emulator's 3 s.
     assert!((550.0..2_500.0).contains(&elapsed), "took {elapsed} ms");
+    // The caller's signal: aborted after 200 ms, the call rejects then, with no retry.
+    let c = client_at(slow_endpoint(), bucket, &[("retryMax", 3.into())]);
+    let controller = web_sys::AbortController::new().unwrap();
+    let abort = Closure::once_into_js({
+        let controller = controller.clone();
+        move || controller.abort()
+    });
+    set_timeout(&abort, 200);
+    let started = js_sys::Date::now();
+    let options = obj(&[("signal", controller.signal().into())]);
+    let e = err(c.get("slow/anything".into(), options)).await;
+    let elapsed = js_sys::Date::now() - started;
+    assert_eq!(text(&e, "name"), "AbortError");
+    assert!((150.0..1_500.0).contains(&elapsed), "took {elapsed} ms");
+    // An aborted signal refuses at once.
+    let options = obj(&[("signal", controller.signal().into())]);
+    let e = err(c.put("fast/b".into(), "never".into(), options)).await;
+    assert_eq!(text(&e, "name"), "AbortError");
+    assert_eq!(
+        text(&err(c.get("fast/b".into(), NONE)).await, "code"),
+        "NoSuchKey"
+    );
+
     // Outside slow/ the same client is fast.
     ok(c.put("fast/a".into(), "quick".into(), NONE)).await;
 }
