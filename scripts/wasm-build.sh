@@ -26,7 +26,7 @@ fi
 cargo build -p oss-wasm --target wasm32-unknown-unknown --profile wasm-release
 rm -rf wasm/pkg
 wasm-bindgen --target web --out-dir wasm/pkg \
-  target/wasm32-unknown-unknown/wasm-release/oss_wasm.wasm
+  "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/wasm-release/oss_wasm.wasm"
 wasm/node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
   wasm/pkg/oss_wasm_bg.wasm -o wasm/pkg/oss_wasm_bg.wasm

@@ -40,7 +40,7 @@ cat >"$logs/keys.json" <<'JSON'
 ]}
 JSON
 start_emulator() { # name faults
-  ./target/debug/oss-emulator --listen 127.0.0.1:0 --config "$logs/keys.json" --faults "$2" \
+  "${CARGO_TARGET_DIR:-target}/debug/oss-emulator" --listen 127.0.0.1:0 --config "$logs/keys.json" --faults "$2" \
     >"$logs/$1.out" 2>"$logs/$1.err" &
   pids+=("$!")
   for _ in $(seq 100); do
