@@ -70,6 +70,10 @@ cargo test -p oss-wasm --target wasm32-unknown-unknown --test browser
 step "oss-wasm in a dedicated Web Worker of headless Chromium (no window)"
 cargo test -p oss-wasm --target wasm32-unknown-unknown --test worker
 
+step "the Node and Chromium suites again, every request signed with V4"
+OSS_WASM_TEST_SIGNATURE_VERSION=v4 cargo test -p oss-wasm --target wasm32-unknown-unknown --test node
+OSS_WASM_TEST_SIGNATURE_VERSION=v4 cargo test -p oss-wasm --target wasm32-unknown-unknown --test browser
+
 step "the npm package (wasm/pkg) and its size"
 scripts/wasm-build.sh
 

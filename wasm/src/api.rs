@@ -666,6 +666,135 @@ impl Call {
     }
 }
 
+impl Call {
+    /// ali-oss's `signatureUrlV4(method, expires, request, objectName, additionalHeaders)`: a V4
+    /// URL whatever the client signs with (the region must be known), signing `request.headers`
+    /// (x-oss-*, Content-Type, Content-MD5 and the `additionalHeaders` named) and every query.
+    pub(crate) fn signature_url_v4(
+        &self,
+        method: &str,
+        expires: f64,
+        request: &JsValue,
+        name: &str,
+        additional: &JsValue,
+    ) -> Result<String, Error> {
+        use oss_core::sign::SignatureVersion;
+        let method = Method::parse(&method.to_ascii_uppercase())?;
+        let mut presigned = Request::object(method, self.bucket()?, name)?;
+        for (key, value) in js::string_entries(&get(request, "headers"), "headers")? {
+            presigned = presigned.with_header(&key, &value)?;
+        }
+        for (key, value) in js::string_entries(&get(request, "queries"), "queries")? {
+            presigned = presigned.with_query(&key, Some(&value));
+        }
+        let driver = &self.driver;
+        let signer = driver
+            .auth
+            .current()
+            .to_version(SignatureVersion::V4)
+            .with_additional_headers(js::strings(additional, "additionalHeaders")?);
+        let url = signer.presign(
+            presigned,
+            &driver.endpoint,
+            driver.now(),
+            expires as i64,
+            true,
+        )?;
+        Ok(url.url)
+    }
+
+    /// `{url, fields}` of a browser form upload (PostObject) under `policy`
+    /// (`{expiration, conditions}` as OSS writes policies), signed with the client's version.
+    pub(crate) fn post_object_form(&self, policy: &JsValue) -> Result<JsValue, Error> {
+        let policy = post_policy(policy)?;
+        let driver = &self.driver;
+        let form = driver.auth.current().post_form(
+            &driver.endpoint,
+            self.bucket()?,
+            &policy,
+            driver.now(),
+        )?;
+        let fields = object();
+        for (name, value) in &form.fields {
+            set(&fields, name, value.as_str());
+        }
+        let result = object();
+        set(&result, "url", form.url.as_str());
+        set(&result, "fields", fields);
+        Ok(result.into())
+    }
+}
+
+/// A policy object (`{expiration: '2024-…Z' | Date, conditions: [...]}`) as the core's.
+fn post_policy(value: &JsValue) -> Result<oss_core::sign::PostPolicy, Error> {
+    use oss_core::sign::{Condition, PostPolicy};
+    let expiration = get(value, "expiration");
+    let expiration = if let Some(date) = expiration.dyn_ref::<js_sys::Date>() {
+        (date.get_time() / 1000.0).floor() as i64
+    } else {
+        let text = expiration.as_string().ok_or_else(|| {
+            Error::argument("policy.expiration must be an ISO 8601 string or a Date")
+        })?;
+        oss_core::dates::iso8601_to_unixtime_lenient(&text).map_err(|_| {
+            Error::argument("policy.expiration must be an ISO 8601 string or a Date")
+        })?
+    };
+    let mut policy = PostPolicy::new(expiration);
+    let conditions = get(value, "conditions");
+    let conditions: js_sys::Array = if conditions.is_undefined() {
+        js_sys::Array::new()
+    } else {
+        conditions
+            .dyn_into()
+            .map_err(|_| Error::argument("policy.conditions must be an array"))?
+    };
+    let bad = || Error::argument("a policy condition is {field: value} or [op, '$field', value]");
+    for condition in conditions.iter() {
+        if let Some(parts) = condition.dyn_ref::<js_sys::Array>() {
+            let text = |i: u32| parts.get(i).as_string();
+            let op = text(0).ok_or_else(bad)?.to_ascii_lowercase();
+            if op == "content-length-range" {
+                let bound = |i: u32| parts.get(i).as_f64().filter(|n| *n >= 0.0).ok_or_else(bad);
+                policy = policy.with(Condition::ContentLengthRange {
+                    min: bound(1)? as u64,
+                    max: bound(2)? as u64,
+                });
+                continue;
+            }
+            let field = text(1).ok_or_else(bad)?;
+            let field = field.strip_prefix('$').unwrap_or(&field).to_string();
+            policy = policy.with(match op.as_str() {
+                "eq" => Condition::Equals {
+                    field,
+                    value: text(2).ok_or_else(bad)?,
+                },
+                "starts-with" => Condition::StartsWith {
+                    field,
+                    prefix: text(2).ok_or_else(bad)?,
+                },
+                "in" | "not-in" => {
+                    let values = js::strings(&parts.get(2), "policy values")?;
+                    if op == "in" {
+                        Condition::In { field, values }
+                    } else {
+                        Condition::NotIn { field, values }
+                    }
+                }
+                _ => return Err(bad()),
+            });
+        } else {
+            for (field, value) in js::string_entries(&condition, "policy condition")? {
+                policy = policy.with(if field == "bucket" {
+                    Condition::Bucket(value)
+                } else {
+                    Condition::Equals { field, value }
+                });
+            }
+        }
+    }
+    Ok(policy)
+}
+
 fn owner(owner: Option<&oss_core::ops::service::Owner>) -> JsValue {
     match owner {
         Some(o) => {

@@ -11,17 +11,48 @@ use std::cell::{Cell, RefCell};
 
 use js_sys::{Function, Promise};
 use oss_core::Credentials;
-use oss_core::sign::{DateHeader, Signer};
+use oss_core::sign::{DateHeader, SignatureVersion, Signer};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::error::Error;
 use crate::js::string;
 
+/// How this client's signers sign: V1 or V4 (with its region), always in the browser's mode
+/// (the time in `x-oss-date`; browsers cannot send `Date`).
+#[derive(Debug, Clone)]
+pub(crate) struct Signing {
+    pub version: SignatureVersion,
+    pub region: Option<String>,
+}
+
+impl Signing {
+    /// The signer of these credentials.
+    pub(crate) fn signer(
+        &self,
+        id: &str,
+        secret: &str,
+        token: Option<&str>,
+    ) -> Result<Signer, Error> {
+        let credentials = match token {
+            Some(token) => Credentials::sts(id, secret, token)?,
+            None => Credentials::new(id, secret)?,
+        };
+        let mut signer = Signer::v1(credentials)
+            .with_date_header(DateHeader::XOssDate)
+            .to_version(self.version);
+        if let Some(region) = &self.region {
+            signer = signer.with_region(region);
+        }
+        Ok(signer)
+    }
+}
+
 /// The signer in use, and how to renew it.
 #[derive(Debug)]
 pub(crate) struct Auth {
     signer: RefCell<Signer>,
+    signing: Signing,
     /// Counts renewals: a request remembers the one it was signed with.
     generation: Cell<u32>,
     refresh: Option<Refresh>,
@@ -36,19 +67,15 @@ struct Refresh {
     in_flight: RefCell<Option<Promise>>,
 }
 
-/// The signer of these credentials, in the browser's mode: the time in `x-oss-date`.
-pub(crate) fn signer(id: &str, secret: &str, token: Option<&str>) -> Result<Signer, Error> {
-    let credentials = match token {
-        Some(token) => Credentials::sts(id, secret, token)?,
-        None => Credentials::new(id, secret)?,
-    };
-    Ok(Signer::v1(credentials).with_date_header(DateHeader::XOssDate))
-}
-
 impl Auth {
     /// `signer` now; renewed by `refresh` (`refreshSTSToken`) every `interval_ms`, first at
     /// the first request when `signer` has no credentials.
-    pub(crate) fn new(signer: Signer, refresh: Option<Function>, interval_ms: f64) -> Auth {
+    pub(crate) fn new(
+        signer: Signer,
+        signing: Signing,
+        refresh: Option<Function>,
+        interval_ms: f64,
+    ) -> Auth {
         let last = if signer.credentials().is_some() {
             js_sys::Date::now()
         } else {
@@ -56,6 +83,7 @@ impl Auth {
         };
         Auth {
             signer: RefCell::new(signer),
+            signing,
             generation: Cell::new(0),
             refresh: refresh.map(|function| Refresh {
                 function,
@@ -128,7 +156,7 @@ impl Auth {
                 Error::argument(format!("refreshSTSToken() must resolve with {{{key}, …}}"))
             })
         };
-        let signer = signer(
+        let signer = self.signing.signer(
             &required("accessKeyId")?,
             &required("accessKeySecret")?,
             string(&value, "stsToken")?.as_deref(),

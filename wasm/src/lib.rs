@@ -47,8 +47,18 @@ export interface ClientOptions {
   bucket?: string;
   /** `host[:port]` or a URL (`http://127.0.0.1:9000`); the scheme follows `secure` when absent. */
   endpoint?: string;
-  /** `oss-cn-hangzhou` (or `cn-hangzhou`): the endpoint `oss-cn-hangzhou.aliyuncs.com`. */
+  /**
+   * `oss-cn-hangzhou` (or `cn-hangzhou`): the endpoint `oss-cn-hangzhou.aliyuncs.com` when no
+   * endpoint is given, and the region of V4 signatures.
+   */
   region?: string;
+  /**
+   * `'v4'` (OSS4-HMAC-SHA256) or `'v1'`. By default V4 when the region is known (from `region`
+   * or a standard endpoint), V1 otherwise.
+   */
+  signatureVersion?: 'v1' | 'v4';
+  /** ali-oss's switch for V4: the same as `signatureVersion: 'v4'` (true) or `'v1'` (false). */
+  authorizationV4?: boolean;
   /** https (default true) when the endpoint gives no scheme. */
   secure?: boolean;
   /** The endpoint is the bucket's own domain. */
@@ -293,6 +303,28 @@ export interface CorsRule {
 export interface GetBucketCorsResult {
   rules: CorsRule[];
   res: ResponseInfo;
+}
+
+/** What a V4 presigned URL signs besides the method and the object (ali-oss's `request`). */
+export interface SignatureUrlV4Request {
+  headers?: Record<string, string>;
+  queries?: Record<string, string>;
+}
+
+/** A PostObject policy as OSS writes it. */
+export interface PostPolicy {
+  /** `2024-01-02T03:04:05.000Z`, or a Date. */
+  expiration: string | Date;
+  /** `{bucket: 'b'}`, `['starts-with', '$key', 'user/']`, `['content-length-range', 1, 1048576]`, `['eq', '$x', 'v']`, `['in', '$content-type', ['image/png']]`. */
+  conditions?: Array<Record<string, string> | Array<string | number | string[]>>;
+}
+
+/** Where to post a browser form, and the fields to send before the file. */
+export interface PostObjectForm {
+  /** The bucket's URL (`POST /`). */
+  url: string;
+  /** `policy` and the signature fields (V1: OSSAccessKeyId, Signature; V4: x-oss-credential, x-oss-date, x-oss-signature …). */
+  fields: Record<string, string>;
 }
 
 export interface SignatureUrlOptions {
@@ -591,6 +623,41 @@ impl Client {
         self.call(|c| c.get_bucket_cors(name))
     }
 
+    /// ali-oss's `signatureUrlV4`: a V4 presigned URL (1 s to 7 days), whatever the client
+    /// signs with; `additionalHeaders` names headers of `request.headers` to sign too.
+    #[wasm_bindgen(js_name = signatureUrlV4)]
+    pub fn signature_url_v4(
+        &self,
+        method: String,
+        expires: f64,
+        #[wasm_bindgen(unchecked_param_type = "SignatureUrlV4Request | undefined")]
+        request: JsValue,
+        object_name: String,
+        #[wasm_bindgen(unchecked_optional_param_type = "string[]")] additional_headers: JsValue,
+    ) -> Result<String, JsValue> {
+        self.context()
+            .signature_url_v4(
+                &method,
+                expires,
+                &request,
+                &object_name,
+                &additional_headers,
+            )
+            .map_err(Error::into_js)
+    }
+
+    /// A browser form upload (PostObject): the bucket's URL and the signed fields to post
+    /// before the file, under `policy`.
+    #[wasm_bindgen(js_name = postObjectForm, unchecked_return_type = "PostObjectForm")]
+    pub fn post_object_form(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "PostPolicy")] policy: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        self.context()
+            .post_object_form(&policy)
+            .map_err(Error::into_js)
+    }
+
     /// A URL that performs one request on an object without credentials until it expires.
     #[wasm_bindgen(js_name = signatureUrl)]
     pub fn signature_url(
@@ -602,6 +669,38 @@ impl Client {
             .signature_url(&name, &options)
             .map_err(Error::into_js)
     }
+}
+
+/// V4 when `signatureVersion: 'v4'` (or ali-oss's `authorizationV4: true`) asks for it, or when
+/// the region is known — from `region` (`oss-cn-hangzhou` or `cn-hangzhou`) or a standard
+/// endpoint; V1 otherwise. V4 without a region is refused here, before any request.
+fn signing(options: &JsValue, endpoint: &Endpoint) -> Result<credentials::Signing, Error> {
+    use crate::js::{flag, string};
+    use oss_core::sign::SignatureVersion;
+    let region = string(options, "region")?
+        .map(|r| {
+            let r = r.trim();
+            let r = r.strip_prefix("oss-").unwrap_or(r);
+            r.strip_suffix("-internal").unwrap_or(r).to_string()
+        })
+        .filter(|r| !r.is_empty())
+        .or_else(|| endpoint.region().map(str::to_string));
+    let version = match (
+        string(options, "signatureVersion")?.as_deref(),
+        flag(options, "authorizationV4"),
+    ) {
+        (Some("v4"), _) | (None, Some(true)) => SignatureVersion::V4,
+        (Some("v1"), _) | (None, Some(false)) => SignatureVersion::V1,
+        (Some(_), _) => return Err(Error::argument("signatureVersion is 'v1' or 'v4'")),
+        (None, None) if region.is_some() => SignatureVersion::V4,
+        (None, None) => SignatureVersion::V1,
+    };
+    if version == SignatureVersion::V4 && region.is_none() {
+        return Err(Error::argument(
+            "signature V4 needs the region (region: 'oss-cn-hangzhou'), or a standard endpoint",
+        ));
+    }
+    Ok(credentials::Signing { version, region })
 }
 
 impl Client {
@@ -629,12 +728,13 @@ impl Client {
         } else if flag(options, "pathStyle") == Some(true) {
             endpoint = endpoint.with_addressing(Addressing::PathStyle);
         }
+        let signing = signing(options, &endpoint)?;
         let signer = match (
             string(options, "accessKeyId")?,
             string(options, "accessKeySecret")?,
         ) {
             (Some(id), Some(secret)) => {
-                credentials::signer(&id, &secret, string(options, "stsToken")?.as_deref())?
+                signing.signer(&id, &secret, string(options, "stsToken")?.as_deref())?
             }
             (None, None) => Signer::anonymous(),
             _ => {
@@ -655,7 +755,7 @@ impl Client {
         Ok(Client {
             driver: Rc::new(Driver {
                 endpoint,
-                auth: credentials::Auth::new(signer, refresh, interval),
+                auth: credentials::Auth::new(signer, signing, refresh, interval),
                 timeout_ms,
                 retry_max: retry_max.max(0.0) as u32,
                 clock_offset_ms: Cell::new(number(options, "amendTimeSkewed")?.unwrap_or(0.0)),

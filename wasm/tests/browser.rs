@@ -93,3 +93,13 @@ async fn get_bucket_cors_browser() {
     let got = ok(client(BUCKET).get_bucket_cors(BUCKET.into())).await;
     assert_eq!(js_sys::Array::from(&get(&got, "rules")).length(), 1);
 }
+
+#[wasm_bindgen_test]
+async fn signature_v4_browser() {
+    signature_v4(BUCKET).await;
+}
+
+#[wasm_bindgen_test]
+async fn post_object_browser() {
+    post_object(BUCKET).await;
+}

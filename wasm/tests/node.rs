@@ -128,3 +128,13 @@ fn options_are_checked() {
     };
     assert_eq!(text(&e, "name"), "TypeError");
 }
+
+#[wasm_bindgen_test]
+async fn signature_v4_node() {
+    signature_v4(bucket().await).await;
+}
+
+#[wasm_bindgen_test]
+async fn post_object_node() {
+    post_object(bucket().await).await;
+}
