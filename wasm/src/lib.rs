@@ -5,6 +5,11 @@
 //! Each JavaScript method is one line here: it hands its arguments to [`api`], which builds the
 //! core's operation and runs it through the driver's one generic `execute`.
 
+/// Talc instead of the default dlmalloc: a smaller allocator for single-threaded WASM.
+#[cfg(all(not(target_feature = "atomics"), target_family = "wasm"))]
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 mod api;
 mod credentials;
 mod driver;

@@ -375,6 +375,19 @@ impl Signer {
     }
 }
 
+/// A stable insertion sort. The lists signers sort hold a few items (headers, sub-resources,
+/// query parameters), and the standard library's sorts cost several KB of code per instance in
+/// size-bound builds (the oss-wasm package).
+pub(crate) fn insertion_sort_by<T>(items: &mut [T], less: impl Fn(&T, &T) -> bool) {
+    for i in 1..items.len() {
+        let mut j = i;
+        while j > 0 && less(&items[j], &items[j - 1]) {
+            items.swap(j, j - 1);
+            j -= 1;
+        }
+    }
+}
+
 /// `OSS <AccessKeyId>:<signature>`.
 fn authorization(credentials: &Credentials, hmac: &Hmac<Sha1>, string_to_sign: &str) -> String {
     let id = credentials.access_key_id();

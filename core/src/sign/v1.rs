@@ -155,10 +155,10 @@ fn push_canonical_headers(out: &mut String, headers: &Headers) {
         .filter(|(name, _)| name.len() >= 6 && name.as_bytes()[..6].eq_ignore_ascii_case(b"x-oss-"))
         .collect();
     // Header names are ASCII tokens, so comparing lower-cased bytes is Python's lower() order.
-    oss.sort_unstable_by(|a, b| {
+    super::insertion_sort_by(&mut oss, |a, b| {
         let a = a.0.bytes().map(|c| c.to_ascii_lowercase());
         let b = b.0.bytes().map(|c| c.to_ascii_lowercase());
-        a.cmp(b)
+        a.lt(b)
     });
     for (name, value) in oss {
         let start = out.len();
@@ -186,7 +186,7 @@ fn push_canonical_resource<'q>(
     let mut signed: Vec<(&str, Option<&str>)> =
         query.filter(|(name, _)| is_subresource(name)).collect();
     // Stable, so equal names keep their order, as in oss2's sort.
-    signed.sort_by(|a, b| a.0.cmp(b.0));
+    super::insertion_sort_by(&mut signed, |a, b| a.0 < b.0);
     for (i, (name, value)) in signed.into_iter().enumerate() {
         out.push(if i == 0 { '?' } else { '&' });
         out.push_str(name);
@@ -209,7 +209,7 @@ pub fn rtmp_string_to_sign<'q>(
     out.push_str(expiration);
     out.push('\n');
     let mut sorted: Vec<(&str, Option<&str>)> = params.collect();
-    sorted.sort_by(|a, b| a.0.cmp(b.0));
+    super::insertion_sort_by(&mut sorted, |a, b| a.0 < b.0);
     for (name, value) in sorted {
         out.push_str(name);
         out.push(':');

@@ -64,7 +64,7 @@ pub fn additional_headers(headers: &Headers, wanted: &[String]) -> Vec<String> {
         .filter(|name| headers.get(name).is_some_and(|v| !v.is_empty()))
         .map(|name| name.to_ascii_lowercase())
         .collect();
-    names.sort_unstable();
+    super::insertion_sort_by(&mut names, |a, b| a < b);
     names.dedup();
     names
 }
@@ -103,7 +103,7 @@ pub fn canonical_request<'a>(
             (n, v)
         })
         .collect();
-    pairs.sort_unstable();
+    super::insertion_sort_by(&mut pairs, |a, b| a < b);
     for (i, (name, value)) in pairs.iter().enumerate() {
         if i > 0 {
             out.push('&');
@@ -123,9 +123,9 @@ pub fn canonical_request<'a>(
             is_default_signed(name) || additional.iter().any(|a| a.eq_ignore_ascii_case(name))
         })
         .collect();
-    signed.sort_unstable_by(|(a, _), (b, _)| {
+    super::insertion_sort_by(&mut signed, |(a, _), (b, _)| {
         let a = a.bytes().map(|c| c.to_ascii_lowercase());
-        a.cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+        a.lt(b.bytes().map(|c| c.to_ascii_lowercase()))
     });
     for (name, value) in &signed {
         out.extend(name.chars().map(|c| c.to_ascii_lowercase()));
