@@ -2,26 +2,13 @@
 //! (budget: ≤ 1.0 µs per signature, DESIGN.md §7). The request is built outside the timed part;
 //! what is timed is `Signer::sign`: URL, Date, string-to-sign, HMAC-SHA1, base64, headers.
 
+mod common;
+
+use common::put_object;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use oss_core::request::{Body, Method, Request};
 use oss_core::sign::Signer;
 use oss_core::{Credentials, Endpoint};
 use std::hint::black_box;
-
-fn put_object() -> Request {
-    Request::object(Method::Put, "my-bucket", "photos/2024/holiday.jpg")
-        .and_then(|r| r.with_header("Content-Type", "image/jpeg"))
-        .and_then(|r| r.with_header("Content-MD5", "eB5eJF1ptWaXm4bijSPyxw=="))
-        .and_then(|r| r.with_header("x-oss-object-acl", "private"))
-        .and_then(|r| r.with_header("x-oss-storage-class", "Standard"))
-        .and_then(|r| r.with_header("x-oss-meta-author", "alice"))
-        .map(|r| {
-            r.with_body(Body::Stream {
-                length: Some(1_048_576),
-            })
-        })
-        .unwrap()
-}
 
 fn bench(c: &mut Criterion) {
     let signer = Signer::v1(

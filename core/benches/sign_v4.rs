@@ -3,28 +3,15 @@
 //! URL, x-oss-date, canonical request, SHA-256, the cached signing key, HMAC-SHA256, hex.
 //! A second benchmark derives the signing key every time (a new day, region or secret).
 
+mod common;
+
+use common::put_object;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use oss_core::request::{Body, Method, Request};
 use oss_core::sign::{Signer, v4};
 use oss_core::{Credentials, Endpoint};
 use std::hint::black_box;
 
 const SECRET: &str = "FakeAccessKeySecretForVectors0123456789";
-
-fn put_object() -> Request {
-    Request::object(Method::Put, "my-bucket", "photos/2024/holiday.jpg")
-        .and_then(|r| r.with_header("Content-Type", "image/jpeg"))
-        .and_then(|r| r.with_header("Content-MD5", "eB5eJF1ptWaXm4bijSPyxw=="))
-        .and_then(|r| r.with_header("x-oss-object-acl", "private"))
-        .and_then(|r| r.with_header("x-oss-storage-class", "Standard"))
-        .and_then(|r| r.with_header("x-oss-meta-author", "alice"))
-        .map(|r| {
-            r.with_body(Body::Stream {
-                length: Some(1_048_576),
-            })
-        })
-        .unwrap()
-}
 
 fn bench(c: &mut Criterion) {
     let signer = Signer::v4(Credentials::new("LTAI5tFakeAccessKeyId", SECRET).unwrap())

@@ -225,7 +225,6 @@ impl Signer {
         encoding::push_query(&mut url, query());
 
         if let Auth::V4 { credentials, .. } = &self.auth {
-            let scope_region = self.scope_region()?;
             let timestamp = dates::V4Timestamp::from_unix(now)?;
             headers.reserve(4);
             if let Some(token) = credentials.security_token() {
@@ -246,19 +245,13 @@ impl Signer {
                 &headers,
                 &additional,
             );
-            let scope = v4::Scope {
-                timestamp: &timestamp,
-                region: scope_region,
-                product: self.product(),
-            };
+            let scope = self.scope(&timestamp)?;
             let string_to_sign = v4::string_to_sign(&scope, &canonical);
             let signature = v4::signature_with(&self.signing_key(&scope)?, &string_to_sign);
             let mut authorization = String::with_capacity(200);
             authorization.push_str(v4::ALGORITHM);
             authorization.push_str(" Credential=");
-            authorization.push_str(credentials.access_key_id());
-            authorization.push('/');
-            scope.push(&mut authorization);
+            authorization.push_str(&scope.credential(credentials.access_key_id()));
             if !additional.is_empty() {
                 authorization.push_str(", AdditionalHeaders=");
                 authorization.push_str(&additional.join(";"));
@@ -331,6 +324,18 @@ impl Signer {
             .or(self.region.as_deref())
             .filter(|r| !r.is_empty())
             .ok_or(ClientError::MissingRegion)
+    }
+
+    /// The V4 scope of a signature made at `timestamp`.
+    fn scope<'a>(
+        &'a self,
+        timestamp: &'a dates::V4Timestamp,
+    ) -> Result<v4::Scope<'a>, ClientError> {
+        Ok(v4::Scope {
+            timestamp,
+            region: self.scope_region()?,
+            product: self.product(),
+        })
     }
 
     fn product(&self) -> &'static str {

@@ -262,15 +262,8 @@ impl Signer {
                     return Err(ClientError::ExpiresOutOfRange { expires: lifetime });
                 }
                 let timestamp = V4Timestamp::from_unix(now)?;
-                let scope = v4::Scope {
-                    timestamp: &timestamp,
-                    region: self.scope_region()?,
-                    product: self.product(),
-                };
-                let mut credential = String::with_capacity(100);
-                credential.push_str(credentials.access_key_id());
-                credential.push('/');
-                scope.push(&mut credential);
+                let scope = self.scope(&timestamp)?;
+                let credential = scope.credential(credentials.access_key_id());
                 let mut exact = Vec::with_capacity(4);
                 exact.push(("x-oss-signature-version", v4::ALGORITHM));
                 exact.push(("x-oss-credential", credential.as_str()));

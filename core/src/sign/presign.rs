@@ -93,15 +93,8 @@ impl Signer {
                 return Err(ClientError::ExpiresOutOfRange { expires });
             }
             let timestamp = V4Timestamp::from_unix(now)?;
-            let scope = v4::Scope {
-                timestamp: &timestamp,
-                region: self.scope_region()?,
-                product: self.product(),
-            };
-            let mut credential = String::with_capacity(100);
-            credential.push_str(credentials.access_key_id());
-            credential.push('/');
-            scope.push(&mut credential);
+            let scope = self.scope(&timestamp)?;
+            let credential = scope.credential(credentials.access_key_id());
             let additional = v4::additional_headers(&headers, &self.additional_headers);
             // oss2's order, after the caller's parameters; all of them are signed.
             if let Some(token) = credentials.security_token() {

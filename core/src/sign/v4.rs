@@ -33,6 +33,15 @@ pub struct Scope<'a> {
 }
 
 impl Scope<'_> {
+    /// `<AccessKeyId>/<scope>`: what `Credential=` and `x-oss-credential` carry.
+    pub fn credential(&self, access_key_id: &str) -> String {
+        let mut out = String::with_capacity(access_key_id.len() + 60);
+        out.push_str(access_key_id);
+        out.push('/');
+        self.push(&mut out);
+        out
+    }
+
     /// `20231216/cn-hangzhou/oss/aliyun_v4_request`.
     pub fn push(&self, out: &mut String) {
         out.push_str(self.timestamp.day());
