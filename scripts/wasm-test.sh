@@ -26,9 +26,11 @@ cargo clippy -p oss-wasm --target wasm32-unknown-unknown --all-targets -- -D war
 step "three emulators: corrupting GET data under corrupt/, 503 to 30 % under flaky/, 3 s late under slow/"
 cargo build -q -p oss-emulator
 logs=$(mktemp -d)
-pids=()
 cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  # start_emulator runs in a command substitution (a subshell): its pids come back as files.
+  for file in "$logs"/*.pid; do
+    [ -e "$file" ] && kill "$(cat "$file")" 2>/dev/null || true
+  done
   rm -rf "$logs"
 }
 trap cleanup EXIT
@@ -42,7 +44,7 @@ JSON
 start_emulator() { # name faults
   "${CARGO_TARGET_DIR:-target}/debug/oss-emulator" --listen 127.0.0.1:0 --config "$logs/keys.json" --faults "$2" \
     >"$logs/$1.out" 2>"$logs/$1.err" &
-  pids+=("$!")
+  echo "$!" >"$logs/$1.pid"
   for _ in $(seq 100); do
     grep -q '^listening on ' "$logs/$1.out" 2>/dev/null && break
     sleep 0.1
