@@ -122,15 +122,8 @@ struct CheckpointPart {
 const CHECKPOINT_VERSION: u32 = 1;
 
 impl Checkpoint {
-    /// Written beside itself and renamed over, so a crash leaves the old or the new one whole.
     fn save(&self, path: &Path) -> Result<(), Error> {
-        let json = serde_json::to_vec(self).map_err(|e| Error::Io(io::Error::other(e)))?;
-        let temporary = path.with_extension("tmp");
-        let mut file = File::create(&temporary).map_err(Error::Io)?;
-        file.write_all(&json).map_err(Error::Io)?;
-        file.sync_data().map_err(Error::Io)?;
-        drop(file);
-        fs::rename(&temporary, path).map_err(Error::Io)
+        save_json(self, path)
     }
 
     fn load(path: &Path) -> Option<Checkpoint> {
@@ -149,6 +142,64 @@ impl Checkpoint {
             && self.mtime_secs == other.mtime_secs
             && self.mtime_nanos == other.mtime_nanos
             && self.part_size == other.part_size
+    }
+}
+
+/// Written beside itself, synced and renamed over, so a crash leaves the old or the new
+/// checkpoint whole.
+fn save_json<T: Serialize>(value: &T, path: &Path) -> Result<(), Error> {
+    let json = serde_json::to_vec(value).map_err(|e| Error::Io(io::Error::other(e)))?;
+    let temporary = path.with_extension("tmp");
+    let mut file = File::create(&temporary).map_err(Error::Io)?;
+    file.write_all(&json).map_err(Error::Io)?;
+    file.sync_data().map_err(Error::Io)?;
+    drop(file);
+    fs::rename(&temporary, path).map_err(Error::Io)
+}
+
+/// A checkpoint the transfer threads share, saved with group commit: a thread records its
+/// part and returns once a save that includes it is on disk, as before; but the state is not
+/// locked while a save syncs, so the other threads record meanwhile and the next save covers
+/// them all at once (one sync per round instead of one per part).
+struct Journal<T> {
+    /// The checkpoint, and how many records it holds.
+    state: Mutex<(T, u64)>,
+    /// How many records the checkpoint on disk holds; held while saving.
+    saved: Mutex<u64>,
+}
+
+impl<T: Clone + Serialize> Journal<T> {
+    fn new(checkpoint: T) -> Journal<T> {
+        Journal {
+            state: Mutex::new((checkpoint, 0)),
+            saved: Mutex::new(0),
+        }
+    }
+
+    /// Applies `record` and returns once it is saved in `path`.
+    fn record(&self, path: &Path, record: impl FnOnce(&mut T)) -> Result<(), Error> {
+        let mine = {
+            let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            record(&mut state.0);
+            state.1 += 1;
+            state.1
+        };
+        let mut saved = self.saved.lock().unwrap_or_else(|e| e.into_inner());
+        if *saved >= mine {
+            // Another thread's save already included this record.
+            return Ok(());
+        }
+        let (snapshot, count) = {
+            let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            (state.0.clone(), state.1)
+        };
+        save_json(&snapshot, path)?;
+        *saved = count;
+        Ok(())
+    }
+
+    fn into_inner(self) -> T {
+        self.state.into_inner().unwrap_or_else(|e| e.into_inner()).0
     }
 }
 
@@ -248,7 +299,7 @@ pub fn resumable_upload(
         progress(done_bytes, Some(size));
     }
     let shared = Shared {
-        checkpoint: Mutex::new(checkpoint),
+        checkpoint: Journal::new(checkpoint),
         progress: Mutex::new((done_bytes, progress)),
         next: AtomicUsize::new(0),
         failed: AtomicBool::new(false),
@@ -278,10 +329,7 @@ pub fn resumable_upload(
         return Err(error);
     }
     let parts_uploaded = shared.uploaded.load(Ordering::Relaxed) as u32;
-    let checkpoint = shared
-        .checkpoint
-        .into_inner()
-        .unwrap_or_else(|e| e.into_inner());
+    let checkpoint = shared.checkpoint.into_inner();
 
     let mut parts: Vec<PartInfo> = checkpoint
         .parts
@@ -359,7 +407,7 @@ fn resume(
 
 /// What the part threads share.
 struct Shared<'a> {
-    checkpoint: Mutex<Checkpoint>,
+    checkpoint: Journal<Checkpoint>,
     /// Bytes reported so far, and the caller's callback: one lock, so calls never interleave
     /// and never go backwards.
     progress: Mutex<(u64, Option<Progress<'a>>)>,
@@ -440,14 +488,16 @@ fn upload_parts(
                 },
             )));
         };
-        let mut checkpoint = shared.checkpoint.lock().unwrap_or_else(|e| e.into_inner());
-        checkpoint.parts.push(CheckpointPart {
+        let part = CheckpointPart {
             part_number,
             etag,
             size: length,
             crc: result.crc,
-        });
-        if let Err(e) = checkpoint.save(checkpoint_file) {
+        };
+        let recorded = shared
+            .checkpoint
+            .record(checkpoint_file, |checkpoint| checkpoint.parts.push(part));
+        if let Err(e) = recorded {
             return shared.fail(e);
         }
         shared.uploaded.fetch_add(1, Ordering::SeqCst);
@@ -526,13 +576,7 @@ struct DownloadCheckpoint {
 
 impl DownloadCheckpoint {
     fn save(&self, path: &Path) -> Result<(), Error> {
-        let json = serde_json::to_vec(self).map_err(|e| Error::Io(io::Error::other(e)))?;
-        let temporary = path.with_extension("tmp");
-        let mut file = File::create(&temporary).map_err(Error::Io)?;
-        file.write_all(&json).map_err(Error::Io)?;
-        file.sync_data().map_err(Error::Io)?;
-        drop(file);
-        fs::rename(&temporary, path).map_err(Error::Io)
+        save_json(self, path)
     }
 
     fn load(path: &Path) -> Option<DownloadCheckpoint> {
@@ -638,7 +682,7 @@ pub fn resumable_download(
         progress(done_bytes, Some(size));
     }
     let shared = DownloadShared {
-        checkpoint: Mutex::new(checkpoint),
+        checkpoint: Journal::new(checkpoint),
         progress: Mutex::new((done_bytes, progress)),
         next: AtomicUsize::new(0),
         failed: AtomicBool::new(false),
@@ -666,10 +710,7 @@ pub fn resumable_download(
         return Err(error);
     }
     let parts_downloaded = shared.downloaded.load(Ordering::Relaxed) as u32;
-    let mut checkpoint = shared
-        .checkpoint
-        .into_inner()
-        .unwrap_or_else(|e| e.into_inner());
+    let mut checkpoint = shared.checkpoint.into_inner();
     checkpoint.parts.sort_by_key(|(n, _)| *n);
     let crc = checkpoint.parts.iter().fold(0, |crc, (n, part_crc)| {
         let length = part_size.min(size - u64::from(n - 1) * part_size);
@@ -700,7 +741,7 @@ pub fn resumable_download(
 }
 
 struct DownloadShared {
-    checkpoint: Mutex<DownloadCheckpoint>,
+    checkpoint: Journal<DownloadCheckpoint>,
     progress: Mutex<(u64, Option<Progress<'static>>)>,
     next: AtomicUsize,
     failed: AtomicBool,
@@ -748,9 +789,12 @@ impl DownloadJob<'_> {
                     Err(e) => return shared.fail(e),
                 }
             };
-            let mut checkpoint = shared.checkpoint.lock().unwrap_or_else(|e| e.into_inner());
-            checkpoint.parts.push((part_number, crc));
-            if let Err(e) = checkpoint.save(self.checkpoint_file) {
+            let recorded = shared
+                .checkpoint
+                .record(self.checkpoint_file, |checkpoint| {
+                    checkpoint.parts.push((part_number, crc))
+                });
+            if let Err(e) = recorded {
                 return shared.fail(e);
             }
             shared.downloaded.fetch_add(1, Ordering::SeqCst);
