@@ -26,6 +26,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use crate::driver::{Answer, Driver, Reply, Upload};
 use crate::error::Error;
 use crate::js::{self, get, number, object, opt, set, string};
+use crate::stream;
 
 /// What one call needs: the client's driver and the bucket it was using when the call began.
 pub(crate) struct Call {
@@ -92,12 +93,15 @@ impl Call {
         options: JsValue,
     ) -> Result<JsValue, Error> {
         let upload = Upload::new(js::data(&data).await?);
+        let progress = stream::progress(&options)?;
         let bucket = self.bucket()?;
         let mut op = PutObject::new(bucket, &name, Some(upload.len()));
         op.headers = js::request_headers(&options)?;
         let (output, reply) = self
             .execute(&op, Some(&upload), Answer::Xml, &options)
             .await?;
+        let sent = upload.len() as f64;
+        stream::report(progress.as_ref(), sent, sent);
         let result = with_res(&reply);
         set(&result, "name", name.as_str());
         set(&result, "url", self.object_url(bucket, &name));
@@ -137,9 +141,12 @@ impl Call {
         let bucket = self.bucket()?;
         let mut op = AppendObject::new(bucket, &name, position as u64, Some(upload.len()));
         op.headers = js::request_headers(&options)?;
+        let progress = stream::progress(&options)?;
         let (output, reply) = self
             .execute(&op, Some(&upload), Answer::Xml, &options)
             .await?;
+        let sent = upload.len() as f64;
+        stream::report(progress.as_ref(), sent, sent);
         let result = with_res(&reply);
         set(&result, "name", name.as_str());
         set(&result, "url", self.object_url(bucket, &name));
@@ -161,17 +168,45 @@ impl Call {
         Ok(result.into())
     }
 
-    pub(crate) async fn get(self, name: String, options: JsValue) -> Result<JsValue, Error> {
-        let mut op = GetObject::new(self.bucket()?, &name);
-        op.headers = js::request_headers(&options)?;
-        op.process = string(&options, "process")?;
-        if let Some(version) = string(&options, "versionId")? {
+    /// GetObject as `get` and `getStream` take it.
+    fn get_object(&self, name: &str, options: &JsValue) -> Result<GetObject, Error> {
+        let mut op = GetObject::new(self.bucket()?, name);
+        op.headers = js::request_headers(options)?;
+        op.process = string(options, "process")?;
+        if let Some(version) = string(options, "versionId")? {
             op.params.push(("versionId".into(), Some(version)));
         }
-        let (_, reply) = self.execute(&op, None, Answer::Data, &options).await?;
+        Ok(op)
+    }
+
+    pub(crate) async fn get(self, name: String, options: JsValue) -> Result<JsValue, Error> {
+        let op = self.get_object(&name, &options)?;
+        // With progress, the data is read chunk by chunk (stream.rs); without, in one piece.
+        let progress = stream::progress(&options)?;
+        let answer = match progress {
+            Some(_) => Answer::Stream,
+            None => Answer::Data,
+        };
+        let (_, reply) = self.execute(&op, None, answer, &options).await?;
+        let content = match (progress, &reply.data) {
+            (Some(progress), _) => {
+                stream::read_all(&reply, Some(progress), signal(&options)?.as_ref()).await?
+            }
+            (None, Some(data)) => data.clone(),
+            (None, None) => Uint8Array::new_with_length(0),
+        };
         let result = with_res(&reply);
-        let content = reply.data.unwrap_or_else(|| Uint8Array::new_with_length(0));
         set(&result, "content", content);
+        Ok(result.into())
+    }
+
+    /// ali-oss's `getStream`: `{stream, res}`, the data as a `ReadableStream` as it arrives.
+    pub(crate) async fn get_stream(self, name: String, options: JsValue) -> Result<JsValue, Error> {
+        let op = self.get_object(&name, &options)?;
+        let progress = stream::progress(&options)?;
+        let (_, reply) = self.execute(&op, None, Answer::Stream, &options).await?;
+        let result = with_res(&reply);
+        set(&result, "stream", stream::readable(&reply, progress)?);
         Ok(result.into())
     }
 
@@ -255,6 +290,7 @@ impl Call {
             bytes = bytes.subarray(start, end.max(start));
         }
         let upload = Upload::new(bytes);
+        let progress = stream::progress(&options)?;
         let mut op = UploadPart::new(
             self.bucket()?,
             &name,
@@ -266,6 +302,8 @@ impl Call {
         let (output, reply) = self
             .execute(&op, Some(&upload), Answer::Xml, &options)
             .await?;
+        let sent = upload.len() as f64;
+        stream::report(progress.as_ref(), sent, sent);
         let result = with_res(&reply);
         set(&result, "name", name.as_str());
         set(

@@ -64,7 +64,7 @@ impl Upload {
 /// The CRC-64 of JavaScript bytes, continuing `crc`. Always on the core's table engine: on
 /// wasm32 crc64fast has no SIMD path either, and one engine keeps one set of tables (32 KiB)
 /// in the module.
-fn crc_of(bytes: &Uint8Array, mut crc: Crc64) -> u64 {
+pub(crate) fn crc_of(bytes: &Uint8Array, mut crc: Crc64) -> u64 {
     let length = bytes.length();
     let mut buffer = vec![0u8; length.min(CRC_CHUNK) as usize];
     let mut start = 0;
@@ -86,6 +86,9 @@ pub(crate) enum Answer {
     /// Object data: left in JavaScript and handed back; a whole-object answer is checked
     /// against `x-oss-hash-crc64ecma`.
     Data,
+    /// Object data read by the caller as it arrives: a success's body is left unread in
+    /// [`Reply::stream`] (counting and checking it is the reader's job, see `stream.rs`).
+    Stream,
 }
 
 /// What came back besides the parsed output.
@@ -97,6 +100,8 @@ pub(crate) struct Reply {
     pub body: Uint8Array,
     /// The object data of an [`Answer::Data`] request.
     pub data: Option<Uint8Array>,
+    /// The unread body of an [`Answer::Stream`] success.
+    pub stream: Option<web_sys::ReadableStream>,
 }
 
 /// Connection settings and the state shared by all requests of one client.
@@ -253,6 +258,15 @@ impl Driver {
             .map_err(Error::request)?
             .unchecked_into();
         let head = read_head(&response)?;
+        if answer == Answer::Stream && head.is_success() {
+            return Ok(Reply {
+                url: signed.url,
+                body: Uint8Array::new_with_length(0),
+                data: None,
+                stream: response.body(),
+                head,
+            });
+        }
         let body = JsFuture::from(response.array_buffer().map_err(Error::request)?)
             .await
             .map_err(Error::request)?;
@@ -261,6 +275,7 @@ impl Driver {
             url: signed.url.clone(),
             body: body.clone(),
             data,
+            stream: None,
             head: head.clone(),
         };
         if !head.is_success() {

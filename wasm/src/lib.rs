@@ -16,6 +16,7 @@ mod driver;
 mod error;
 mod js;
 mod pages;
+mod stream;
 
 use std::cell::Cell;
 use std::future::Future;
@@ -109,6 +110,19 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * Called as data moves: the bytes done so far and the total. Downloads (`get`, `getStream`)
+ * call it once per chunk received, the total being the answer's Content-Length (NaN without
+ * one), the last call at exactly the total; uploads (`put`, `append`, `uploadPart`) once when
+ * the request has succeeded — fetch has no upload progress events in most browsers. What it
+ * throws is ignored.
+ */
+export type Progress = (bytesDone: number, totalBytes: number) => void;
+
+export interface ProgressOptions {
+  progress?: Progress;
+}
+
 export interface PutOptions extends RequestOptions {
   /** Content-Type. */
   mime?: string;
@@ -126,7 +140,7 @@ export interface PutResult {
   res: ResponseInfo;
 }
 
-export interface AppendOptions extends PutOptions {
+export interface AppendOptions extends PutOptions, ProgressOptions {
   /** Where this data goes: the object's length (0 creates it). */
   position?: number | string;
   /** The object's CRC-64 before this append (a previous result's crc64), to check the new one. */
@@ -137,7 +151,7 @@ export interface AppendResult extends PutResult {
   nextAppendPosition: string;
 }
 
-export interface GetOptions extends RequestOptions {
+export interface GetOptions extends RequestOptions, ProgressOptions {
   /** x-oss-process (image processing). */
   process?: string;
   versionId?: string;
@@ -146,6 +160,16 @@ export interface GetOptions extends RequestOptions {
 export interface GetResult {
   /** The object data (CRC-64 checked for whole objects). */
   content: Uint8Array;
+  res: ResponseInfo;
+}
+
+export interface GetStreamResult {
+  /**
+   * The object data as it arrives, never held whole. A whole object's CRC-64 is checked at the
+   * end: on a mismatch the stream errors (`read()` rejects with an InconsistentError). The
+   * client's `timeout` covers reading it too; cancel it to stop the download.
+   */
+  stream: ReadableStream<Uint8Array>;
   res: ResponseInfo;
 }
 
@@ -379,7 +403,8 @@ impl Client {
         &self,
         name: String,
         #[wasm_bindgen(unchecked_param_type = "Data")] data: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "PutOptions")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "PutOptions & ProgressOptions")]
+        options: JsValue,
     ) -> Promise {
         self.call(|c| c.put(name, data, options))
     }
@@ -403,6 +428,17 @@ impl Client {
         #[wasm_bindgen(unchecked_optional_param_type = "GetOptions")] options: JsValue,
     ) -> Promise {
         self.call(|c| c.get(name, options))
+    }
+
+    /// ali-oss's `getStream`: the object data as a `ReadableStream` as it arrives, with
+    /// per-chunk progress; a whole object's CRC-64 is checked at the end of the stream.
+    #[wasm_bindgen(js_name = getStream, unchecked_return_type = "Promise<GetStreamResult>")]
+    pub fn get_stream(
+        &self,
+        name: String,
+        #[wasm_bindgen(unchecked_optional_param_type = "GetOptions")] options: JsValue,
+    ) -> Promise {
+        self.call(|c| c.get_stream(name, options))
     }
 
     /// An object's headers and user metadata.
@@ -461,7 +497,8 @@ impl Client {
         #[wasm_bindgen(unchecked_param_type = "Data")] file: JsValue,
         start: Option<f64>,
         end: Option<f64>,
-        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions & ProgressOptions")]
+        options: JsValue,
     ) -> Promise {
         self.call(|c| c.upload_part(name, upload_id, part_no, file, start, end, options))
     }

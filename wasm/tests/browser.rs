@@ -103,3 +103,18 @@ async fn signature_v4_browser() {
 async fn post_object_browser() {
     post_object(BUCKET).await;
 }
+
+#[wasm_bindgen_test]
+async fn get_stream_browser() {
+    get_stream(BUCKET).await;
+}
+
+#[wasm_bindgen_test]
+async fn get_stream_corrupt_browser() {
+    get_stream_corrupt(BUCKET).await;
+}
+
+#[wasm_bindgen_test]
+async fn get_and_put_progress_browser() {
+    get_and_put_progress(BUCKET).await;
+}

@@ -138,3 +138,18 @@ async fn signature_v4_node() {
 async fn post_object_node() {
     post_object(bucket().await).await;
 }
+
+#[wasm_bindgen_test]
+async fn get_stream_node() {
+    get_stream(bucket().await).await;
+}
+
+#[wasm_bindgen_test]
+async fn get_stream_corrupt_node() {
+    get_stream_corrupt(bucket().await).await;
+}
+
+#[wasm_bindgen_test]
+async fn get_and_put_progress_node() {
+    get_and_put_progress(bucket().await).await;
+}

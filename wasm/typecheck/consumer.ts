@@ -54,6 +54,22 @@ export async function use(): Promise<void> {
   // @ts-expect-error content is a Uint8Array, not a string
   const notText: string = got.content;
 
+  const streamed = await client.getStream('a.txt', {
+    progress: (done: number, total: number) => void [done, total],
+  });
+  const stream: ReadableStream<Uint8Array> = streamed.stream;
+  const streamStatus: number = streamed.res.status;
+  for (let read = await stream.getReader().read(); !read.done; ) {
+    const chunk: Uint8Array = read.value;
+    void chunk;
+    break;
+  }
+  void streamStatus;
+  // @ts-expect-error progress is called with numbers
+  await client.getStream('a.txt', { progress: (done: string) => void done });
+  await client.get('a.txt', { progress: (done, total) => void [done, total] });
+  await client.put('p.bin', new Uint8Array(1), { progress: (done, total) => void [done, total] });
+
   const head = await client.head('a.txt');
   const color: string | undefined = head.meta['color'];
   const meta = await client.getObjectMeta('a.txt');

@@ -1020,3 +1020,162 @@ pub async fn post_object(bucket: &str) {
     assert_eq!(status, 403, "{body}");
     assert!(body.contains("Policy expired"), "{body}");
 }
+
+// ---- streaming downloads and progress ------------------------------------------------------
+
+/// The `(bytesDone, totalBytes)` of each progress call.
+pub type ProgressCalls = std::rc::Rc<std::cell::RefCell<Vec<(f64, f64)>>>;
+
+/// A `progress` callback for options, and what it was called with.
+pub fn progress_recorder() -> (JsValue, ProgressCalls) {
+    let calls = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let seen = calls.clone();
+    let callback = Closure::<dyn FnMut(f64, f64)>::new(move |done, total| {
+        seen.borrow_mut().push((done, total));
+    });
+    (callback.into_js_value(), calls)
+}
+
+/// Reads a `ReadableStream<Uint8Array>` to its end: the bytes and the number of chunks, or
+/// what a `read()` rejected with.
+pub async fn read_stream(stream: &JsValue) -> Result<(Vec<u8>, usize), JsValue> {
+    let stream: web_sys::ReadableStream = stream
+        .clone()
+        .dyn_into()
+        .expect("stream is a ReadableStream");
+    let reader: web_sys::ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
+    let (mut data, mut chunks) = (Vec::new(), 0);
+    loop {
+        let next = JsFuture::from(reader.read()).await?;
+        if get(&next, "done").is_truthy() {
+            return Ok((data, chunks));
+        }
+        let chunk: Uint8Array = get(&next, "value").dyn_into().expect("a Uint8Array chunk");
+        data.extend(chunk.to_vec());
+        chunks += 1;
+    }
+}
+
+/// Per-chunk download progress: one call per chunk, bytes done rising strictly, the total
+/// the object's size throughout, the last call at exactly the total.
+fn assert_download_progress(calls: &[(f64, f64)], size: usize, chunks: Option<usize>) {
+    assert!(calls.len() > 1, "one call per chunk, got {calls:?}");
+    if let Some(chunks) = chunks {
+        assert_eq!(calls.len(), chunks, "one call per chunk");
+    }
+    assert!(
+        calls.windows(2).all(|w| w[0].0 < w[1].0),
+        "bytes done rise: {calls:?}"
+    );
+    assert!(calls.iter().all(|&(_, total)| total == size as f64));
+    assert_eq!(calls.last().unwrap().0, size as f64);
+}
+
+/// getStream of a 3 MiB object: the bytes exactly, in more than one chunk, each chunk
+/// reported as it arrives.
+pub async fn get_stream(bucket: &str) {
+    let c = client(bucket);
+    let data = pattern(3 << 20);
+    ok(c.put("stream/3mib".into(), u8a(&data), NONE)).await;
+    let (progress, calls) = progress_recorder();
+    let got = ok(c.get_stream("stream/3mib".into(), obj(&[("progress", progress)]))).await;
+    assert_eq!(num(&got, "res.status"), 200.0);
+    assert_eq!(
+        text(&got, "res.headers.x-oss-hash-crc64ecma"),
+        oss_core::crc64::checksum(&data).to_string()
+    );
+    let (read, chunks) = read_stream(&get(&got, "stream"))
+        .await
+        .unwrap_or_else(|e| panic!("read: {e:?}"));
+    assert!(read == data, "the bytes differ");
+    assert!(chunks > 1, "{chunks} chunk(s)");
+    assert_download_progress(&calls.borrow(), data.len(), Some(chunks));
+
+    // An empty object: no chunk, one call at 0 of 0.
+    ok(c.put("stream/empty".into(), u8a(&[]), NONE)).await;
+    let (progress, calls) = progress_recorder();
+    let got = ok(c.get_stream("stream/empty".into(), obj(&[("progress", progress)]))).await;
+    assert_eq!(
+        read_stream(&get(&got, "stream")).await.unwrap(),
+        (vec![], 0)
+    );
+    assert_eq!(*calls.borrow(), [(0.0, 0.0)]);
+}
+
+/// A corrupted answer (the emulator flips a byte under corrupt/): the stream errors at its
+/// end with an InconsistentError; a ranged getStream is not checked (the server's CRC-64 is
+/// the whole object's).
+pub async fn get_stream_corrupt(bucket: &str) {
+    let c = client_at(endpoint(), bucket, &[("retryMax", 0.into())]);
+    let data = pattern(300_000);
+    ok(c.put("corrupt/stream".into(), u8a(&data), NONE)).await;
+    let got = ok(c.get_stream("corrupt/stream".into(), NONE)).await;
+    assert_eq!(num(&got, "res.status"), 200.0);
+    let e = read_stream(&get(&got, "stream"))
+        .await
+        .expect_err("a corrupted stream must error");
+    assert!(e.is_instance_of::<js_sys::Error>(), "not an Error: {e:?}");
+    assert_eq!(text(&e, "name"), "InconsistentError");
+    assert_eq!(num(&e, "status"), 200.0);
+    assert!(!text(&e, "requestId").is_empty());
+    assert_eq!(
+        text(&e, "serverCrc"),
+        oss_core::crc64::checksum(&data).to_string()
+    );
+    assert_ne!(text(&e, "clientCrc"), text(&e, "serverCrc"));
+
+    let range = obj(&[("Range", "bytes=1000-200999".into())]);
+    let got = ok(c.get_stream("corrupt/stream".into(), obj(&[("headers", range)]))).await;
+    assert_eq!(num(&got, "res.status"), 206.0);
+    let (read, _) = read_stream(&get(&got, "stream"))
+        .await
+        .unwrap_or_else(|e| panic!("a range is not checked: {e:?}"));
+    assert_eq!(read.len(), 200_000);
+
+    // get with progress reads through the same path: the same check.
+    let (progress, _) = progress_recorder();
+    let e = err(c.get("corrupt/stream".into(), obj(&[("progress", progress)]))).await;
+    assert_eq!(text(&e, "name"), "InconsistentError");
+}
+
+/// get with progress: the same per-chunk sequence, the content in one Uint8Array; uploads
+/// report once, at the end of their request.
+pub async fn get_and_put_progress(bucket: &str) {
+    let c = client(bucket);
+    let data = pattern(3 << 20);
+    let (progress, calls) = progress_recorder();
+    let options = obj(&[("progress", progress)]);
+    ok(c.put("progress/3mib".into(), u8a(&data), options)).await;
+    let size = data.len() as f64;
+    assert_eq!(*calls.borrow(), [(size, size)]);
+
+    let (progress, calls) = progress_recorder();
+    let got = ok(c.get("progress/3mib".into(), obj(&[("progress", progress)]))).await;
+    assert!(bytes(&got, "content") == data, "the bytes differ");
+    assert_download_progress(&calls.borrow(), data.len(), None);
+
+    // Position 0 creates the object: not there yet (the suite runs twice on one emulator).
+    ok(c.delete("progress/log".into(), NONE)).await;
+    let (progress, calls) = progress_recorder();
+    let options = obj(&[("position", 0.into()), ("progress", progress)]);
+    ok(c.append("progress/log".into(), "12345".into(), options)).await;
+    assert_eq!(*calls.borrow(), [(5.0, 5.0)]);
+
+    let init = ok(c.init_multipart_upload("progress/parts".into(), NONE)).await;
+    let (progress, calls) = progress_recorder();
+    let part = c.upload_part(
+        "progress/parts".into(),
+        text(&init, "uploadId"),
+        1,
+        u8a(&data),
+        Some(10.0),
+        Some(1010.0),
+        obj(&[("progress", progress)]),
+    );
+    ok(part).await;
+    assert_eq!(*calls.borrow(), [(1000.0, 1000.0)]);
+    ok(c.abort_multipart_upload("progress/parts".into(), text(&init, "uploadId"), NONE)).await;
+
+    let e = err(c.get("progress/3mib".into(), obj(&[("progress", 1.into())]))).await;
+    assert_eq!(text(&e, "name"), "TypeError");
+}
