@@ -11,12 +11,16 @@
 static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
 mod api;
+mod bucket_config;
 mod credentials;
 mod driver;
 mod error;
 mod js;
+mod live_channel;
+mod multipart_list;
 mod pages;
 mod stream;
+mod xmljs;
 
 use std::cell::Cell;
 use std::future::Future;

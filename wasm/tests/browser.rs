@@ -118,3 +118,19 @@ async fn get_stream_corrupt_browser() {
 async fn get_and_put_progress_browser() {
     get_and_put_progress(BUCKET).await;
 }
+
+#[wasm_bindgen_test]
+async fn bucket_configs_browser() {
+    // Created by node.rs with its CORS rule.
+    bucket_configs("wasm-browser-config").await;
+}
+
+#[wasm_bindgen_test]
+async fn multipart_lists_browser() {
+    multipart_lists(BUCKET).await;
+}
+
+#[wasm_bindgen_test]
+async fn live_channels_browser() {
+    live_channels(BUCKET).await;
+}

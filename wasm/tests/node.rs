@@ -153,3 +153,29 @@ async fn get_stream_corrupt_node() {
 async fn get_and_put_progress_node() {
     get_and_put_progress(bucket().await).await;
 }
+
+/// Used by browser.rs for the bucket configurations (which change the bucket): created here,
+/// with its CORS rule.
+const BROWSER_CONFIG_BUCKET: &str = "wasm-browser-config";
+
+#[wasm_bindgen_test]
+async fn bucket_configs_node() {
+    create_with_cors(endpoint(), BROWSER_CONFIG_BUCKET).await;
+    create_with_cors(endpoint(), "wasm-node-config").await;
+    bucket_configs("wasm-node-config").await;
+}
+
+#[wasm_bindgen_test]
+async fn multipart_lists_node() {
+    multipart_lists(bucket().await).await;
+}
+
+#[wasm_bindgen_test]
+async fn live_channels_node() {
+    live_channels(bucket().await).await;
+}
+
+#[wasm_bindgen_test]
+async fn delete_bucket_cors_node() {
+    delete_bucket_cors("wasm-node-nocors").await;
+}

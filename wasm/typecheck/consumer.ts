@@ -120,3 +120,68 @@ export async function use(): Promise<void> {
   }
   void [status, etag, bytes, notText, color, metaStatus, firstKey, prefixes, more, copiedEtag, region, origins, url, skew];
 }
+
+// Bucket configurations, live channels, multipart listings and putMeta.
+export async function useConfigs(client: Client): Promise<void> {
+  await client.putBucketACL('examplebucket', 'public-read');
+  const bucketAcl = await client.getBucketACL('examplebucket');
+  const owner: string = bucketAcl.owner.id;
+  const location: string = (await client.getBucketLocation('examplebucket')).location;
+  await client.deleteBucketCORS('examplebucket');
+  await client.putBucketLifecycle('examplebucket', [
+    { id: 'logs', prefix: 'logs/', status: 'Enabled', expiration: { days: 30 } },
+    { prefix: 'cold/', status: 'Disabled', transition: { days: 10, storageClass: 'IA' }, tag: { key: 'k', value: 'v' } },
+  ]);
+  // @ts-expect-error a rule's status is Enabled or Disabled
+  await client.putBucketLifecycle('examplebucket', [{ prefix: '', status: 'On' }]);
+  const rules = (await client.getBucketLifecycle('examplebucket')).rules;
+  const days: string | undefined = rules[0]?.expiration?.days;
+  const tagKey: string | undefined = rules[0]?.tag?.[0]?.key;
+  await client.deleteBucketLifecycle('examplebucket');
+  await client.putBucketLogging('examplebucket', 'access/');
+  const logging = await client.getBucketLogging('examplebucket');
+  const logPrefix: string | null = logging.enable ? logging.prefix : null;
+  await client.deleteBucketLogging('examplebucket');
+  await client.putBucketReferer('examplebucket', false, ['https://*.example.com']);
+  const referers: string[] | null = (await client.getBucketReferer('examplebucket')).referers;
+  await client.putBucketWebsite('examplebucket', {
+    index: 'index.html',
+    error: '404.html',
+    routingRules: [{
+      RuleNumber: 1,
+      Condition: { HttpErrorCodeReturnedEquals: 404 },
+      Redirect: { RedirectType: 'External', HostName: 'example.com', HttpRedirectCode: 301 },
+    }],
+  });
+  const website = await client.getBucketWebsite('examplebucket');
+  const ruleNumber: string | undefined = website.routingRules[0]?.RuleNumber;
+  await client.deleteBucketWebsite('examplebucket');
+
+  const channel = await client.putChannel('ch', { Description: 'd', Target: { FragCount: 5 } });
+  const publish: string | undefined = channel.publishUrls[0];
+  const conf = (await client.getChannel('ch')).data;
+  const playlist: string = conf.Target.PlaylistName;
+  await client.putChannelStatus('ch', 'disabled');
+  const channelStatus: string = (await client.getChannelStatus('ch')).data.Status;
+  const channels = await client.listChannels({ prefix: 'c', 'max-keys': 10 });
+  const channelName: string | undefined = channels.channels[0]?.Name;
+  const records = (await client.getChannelHistory('ch')).records;
+  const now = Math.floor(Date.now() / 1000);
+  await client.createVod('ch', 'vod.m3u8', { startTime: now - 60, endTime: now });
+  const rtmp: string = client.getRtmpUrl('ch', { expires: 600, params: { playlistName: 'p.m3u8' } });
+  await client.deleteChannel('ch');
+
+  const upload = await client.initMultipartUpload('big.bin');
+  const copiedPart = await client.uploadPartCopy('big.bin', upload.uploadId, 1, '0-102399', {
+    sourceKey: 'src.bin',
+  });
+  const listed = await client.listParts('big.bin', upload.uploadId, { 'max-parts': 10 });
+  const partSize: string | undefined = listed.parts[0]?.Size;
+  const uploads = await client.listUploads({ prefix: 'big' });
+  const uploadId: string | undefined = uploads.uploads[0]?.uploadId;
+  const metaEtag: string | undefined = (await client.putMeta('a.txt', { color: 'blue' })).data.etag;
+  // @ts-expect-error sourceData names the source key
+  await client.uploadPartCopy('big.bin', upload.uploadId, 2, '', { bucket: 'b' });
+  void [owner, location, days, tagKey, logPrefix, referers, ruleNumber, publish, playlist, channelStatus,
+    channelName, records, rtmp, copiedPart.etag, partSize, uploadId, metaEtag];
+}

@@ -1179,3 +1179,389 @@ pub async fn get_and_put_progress(bucket: &str) {
     let e = err(c.get("progress/3mib".into(), obj(&[("progress", 1.into())]))).await;
     assert_eq!(text(&e, "name"), "TypeError");
 }
+
+// ---- bucket configurations, live channels, multipart listings, putMeta ---------------------
+
+/// `JSON.stringify(value)`: results compared whole, key order included.
+pub fn json(value: &JsValue) -> String {
+    js_sys::JSON::stringify(value).unwrap().as_string().unwrap()
+}
+
+/// `JSON.parse(text)`: inputs written as ali-oss users write them.
+pub fn from_json(text: &str) -> JsValue {
+    js_sys::JSON::parse(text).unwrap()
+}
+
+/// The `code` and `status` a call rejects with.
+pub async fn rejection(promise: Promise) -> (String, f64) {
+    let e = err(promise).await;
+    (text(&e, "code"), num(&e, "status"))
+}
+
+/// ACL, location, lifecycle, logging, referer and website of `bucket`: every put is read back
+/// exactly, every delete leaves the error OSS answers then.
+pub async fn bucket_configs(bucket: &str) {
+    let c = client(bucket);
+    let b = || bucket.to_string();
+
+    let set = ok(c.put_bucket_acl(b(), "public-read".into())).await;
+    assert_eq!(num(&set, "res.status"), 200.0);
+    let acl = ok(c.get_bucket_acl(b())).await;
+    assert_eq!(text(&acl, "acl"), "public-read");
+    assert_eq!(
+        json(&get(&acl, "owner")),
+        r#"{"id":"1047205513514293","displayName":"1047205513514293"}"#
+    );
+    ok(c.put_bucket_acl(b(), "private".into())).await;
+    assert_eq!(text(&ok(c.get_bucket_acl(b())).await, "acl"), "private");
+    let e = rejection(c.put_bucket_acl(b(), "public".into())).await;
+    assert_eq!(e, ("ClientError".into(), -1.0), "refused before sending");
+
+    let location = ok(c.get_bucket_location(b())).await;
+    assert_eq!(text(&location, "location"), "oss-cn-hangzhou");
+    assert_eq!(num(&location, "res.status"), 200.0);
+
+    // Lifecycle: ali-oss's rules in, ali-oss's rules out (values as text, tag as an array).
+    let rules = from_json(
+        r#"[{"id":"logs","prefix":"logs/","status":"Enabled","expiration":{"days":30}},
+            {"prefix":"cold/","status":"Disabled",
+             "transition":{"days":10,"storageClass":"IA"},"tag":{"key":"k","value":"v"}},
+            {"id":"old","prefix":"","status":"Enabled",
+             "expiration":{"createdBeforeDate":"2030-01-01T00:00:00.000Z"},
+             "abortMultipartUpload":{"days":"2"}}]"#,
+    );
+    let put = ok(c.put_bucket_lifecycle(b(), rules)).await;
+    assert_eq!(num(&put, "res.status"), 200.0);
+    let got = ok(c.get_bucket_lifecycle(b())).await;
+    assert_eq!(
+        json(&get(&got, "rules")),
+        concat!(
+            r#"[{"id":"logs","prefix":"logs/","status":"Enabled","expiration":{"days":"30"}},"#,
+            r#"{"id":"","prefix":"cold/","status":"Disabled","#,
+            r#""transition":{"storageClass":"IA","days":"10"},"tag":[{"key":"k","value":"v"}]},"#,
+            r#"{"id":"old","prefix":"","status":"Enabled","#,
+            r#""expiration":{"createdBeforeDate":"2030-01-01T00:00:00.000Z"},"#,
+            r#""abortMultipartUpload":{"days":"2"}}]"#
+        )
+    );
+    // The core checks rules before sending: a status OSS would refuse.
+    let bad = from_json(r#"[{"prefix":"","status":"On","expiration":{"days":1}}]"#);
+    assert_eq!(
+        rejection(c.put_bucket_lifecycle(b(), bad)).await,
+        ("ClientError".into(), -1.0)
+    );
+    ok(c.delete_bucket_lifecycle(b())).await;
+    assert_eq!(
+        rejection(c.get_bucket_lifecycle(b())).await,
+        ("NoSuchLifecycle".into(), 404.0)
+    );
+
+    // Logging into the bucket itself.
+    ok(c.put_bucket_logging(b(), Some("access/".into()))).await;
+    let logging = ok(c.get_bucket_logging(b())).await;
+    assert_eq!(get(&logging, "enable"), JsValue::TRUE);
+    assert_eq!(text(&logging, "prefix"), "access/");
+    ok(c.delete_bucket_logging(b())).await;
+    let logging = ok(c.get_bucket_logging(b())).await;
+    assert_eq!(get(&logging, "enable"), JsValue::FALSE);
+    assert_eq!(get(&logging, "prefix"), JsValue::NULL);
+
+    // Referer.
+    let referers = Array::of2(&"https://*.example.com".into(), &"https://a.test".into());
+    ok(c.put_bucket_referer(b(), false, referers.into())).await;
+    let got = ok(c.get_bucket_referer(b())).await;
+    assert_eq!(get(&got, "allowEmpty"), JsValue::FALSE);
+    assert_eq!(
+        strings(&get(&got, "referers")),
+        ["https://*.example.com", "https://a.test"]
+    );
+    ok(c.put_bucket_referer(b(), true, JsValue::NULL)).await;
+    let got = ok(c.get_bucket_referer(b())).await;
+    assert_eq!(get(&got, "allowEmpty"), JsValue::TRUE);
+    assert_eq!(get(&got, "referers"), JsValue::NULL);
+
+    // Website, with a routing rule written as OSS's XML names it.
+    let website = from_json(
+        r#"{"index":"home.html","error":"404.html","routingRules":[{"RuleNumber":1,
+            "Condition":{"KeyPrefixEquals":"old/","HttpErrorCodeReturnedEquals":404},
+            "Redirect":{"RedirectType":"External","Protocol":"https","HostName":"example.com",
+                        "HttpRedirectCode":301,"ReplaceKeyPrefixWith":"new/"}}]}"#,
+    );
+    ok(c.put_bucket_website(b(), website)).await;
+    let got = ok(c.get_bucket_website(b())).await;
+    assert_eq!(text(&got, "index"), "home.html");
+    assert_eq!(text(&got, "error"), "404.html");
+    assert_eq!(
+        json(&get(&got, "routingRules")),
+        concat!(
+            r#"[{"RuleNumber":"1","Condition":{"KeyPrefixEquals":"old/","#,
+            r#""HttpErrorCodeReturnedEquals":"404"},"Redirect":{"RedirectType":"External","#,
+            r#""Protocol":"https","HostName":"example.com","HttpRedirectCode":"301","#,
+            r#""ReplaceKeyPrefixWith":"new/"}}]"#
+        )
+    );
+    ok(c.put_bucket_website(b(), from_json("{}"))).await;
+    let got = ok(c.get_bucket_website(b())).await;
+    assert_eq!(text(&got, "index"), "index.html");
+    assert_eq!(get(&got, "error"), JsValue::NULL);
+    assert_eq!(json(&get(&got, "routingRules")), "[]");
+    ok(c.delete_bucket_website(b())).await;
+    assert_eq!(
+        rejection(c.get_bucket_website(b())).await,
+        ("NoSuchWebsiteConfiguration".into(), 404.0)
+    );
+}
+
+/// listParts and listUploads after initMultipartUpload/uploadPart; uploadPartCopy then
+/// completeMultipartUpload gives the source's bytes; putMeta replaces the metadata.
+pub async fn multipart_lists(bucket: &str) {
+    let c = client(bucket);
+    let data = pattern(150 * 1024);
+    let init = ok(c.init_multipart_upload("mpl/a".into(), NONE)).await;
+    let id = text(&init, "uploadId");
+    let mut etags = Vec::new();
+    for (number, range) in [(1u32, 0..100 * 1024), (2, 100 * 1024..data.len())] {
+        let part = ok(c.upload_part(
+            "mpl/a".into(),
+            id.clone(),
+            number,
+            u8a(&data[range]),
+            None,
+            None,
+            NONE,
+        ))
+        .await;
+        etags.push(text(&part, "etag"));
+    }
+    let listed = ok(c.list_parts("mpl/a".into(), id.clone(), NONE, NONE)).await;
+    assert_eq!(text(&listed, "uploadId"), id);
+    assert_eq!(text(&listed, "bucket"), bucket);
+    assert_eq!(text(&listed, "name"), "mpl/a");
+    assert_eq!(get(&listed, "isTruncated"), JsValue::FALSE);
+    let parts = Array::from(&get(&listed, "parts"));
+    assert_eq!(parts.length(), 2);
+    for (i, size) in [(0u32, 100 * 1024), (1, data.len() - 100 * 1024)] {
+        let part = parts.get(i);
+        assert_eq!(text(&part, "PartNumber"), (i + 1).to_string());
+        assert_eq!(text(&part, "ETag"), etags[i as usize]);
+        assert_eq!(text(&part, "Size"), size.to_string());
+    }
+    // A page of one part, after part 1.
+    let page = ok(c.list_parts(
+        "mpl/a".into(),
+        id.clone(),
+        obj(&[("max-parts", 1.into()), ("part-number-marker", 1.into())]),
+        NONE,
+    ))
+    .await;
+    let parts = Array::from(&get(&page, "parts"));
+    assert_eq!(parts.length(), 1);
+    assert_eq!(text(&parts.get(0), "PartNumber"), "2");
+
+    let uploads = ok(c.list_uploads(obj(&[("prefix", "mpl/".into())]), NONE)).await;
+    let found = Array::from(&get(&uploads, "uploads"));
+    assert_eq!(found.length(), 1);
+    assert_eq!(text(&found.get(0), "name"), "mpl/a");
+    assert_eq!(text(&found.get(0), "uploadId"), id);
+    let initiated = text(&found.get(0), "initiated");
+    assert!(
+        initiated.ends_with(".000Z") && initiated.len() == 24,
+        "{initiated}"
+    );
+    assert_eq!(text(&uploads, "bucket"), bucket);
+    assert_eq!(get(&uploads, "isTruncated"), JsValue::FALSE);
+    ok(c.abort_multipart_upload("mpl/a".into(), id.clone(), NONE)).await;
+    let uploads = ok(c.list_uploads(obj(&[("prefix", "mpl/".into())]), NONE)).await;
+    assert_eq!(Array::from(&get(&uploads, "uploads")).length(), 0);
+    assert_eq!(
+        rejection(c.list_parts("mpl/a".into(), id, NONE, NONE)).await,
+        ("NoSuchUpload".into(), 404.0)
+    );
+
+    // uploadPartCopy: two ranges of a source, completed, are its bytes.
+    ok(c.put("mpl/source".into(), u8a(&data), NONE)).await;
+    let init = ok(c.init_multipart_upload("mpl/copy".into(), NONE)).await;
+    let id = text(&init, "uploadId");
+    let source = obj(&[
+        ("sourceKey", "mpl/source".into()),
+        ("sourceBucketName", bucket.into()),
+    ]);
+    let parts = Array::new();
+    for (number, range) in [(1u32, "0-102399"), (2, "102400-")] {
+        let part = ok(c.upload_part_copy(
+            "mpl/copy".into(),
+            id.clone(),
+            number,
+            Some(range.into()),
+            source.clone(),
+            NONE,
+        ))
+        .await;
+        assert_eq!(text(&part, "name"), "mpl/copy");
+        assert_eq!(num(&part, "res.status"), 200.0);
+        parts.push(&obj(&[
+            ("number", number.into()),
+            ("etag", get(&part, "etag")),
+        ]));
+    }
+    let e = rejection(c.upload_part_copy(
+        "mpl/copy".into(),
+        id.clone(),
+        3,
+        Some("ten-twenty".into()),
+        source.clone(),
+        NONE,
+    ))
+    .await;
+    assert_eq!(e, ("InvalidArgument".into(), -1.0));
+    ok(c.complete_multipart_upload("mpl/copy".into(), id, parts.into(), NONE)).await;
+    assert_eq!(
+        bytes(&ok(c.get("mpl/copy".into(), NONE)).await, "content"),
+        data
+    );
+
+    // putMeta: the metadata is replaced, the data kept.
+    let meta = obj(&[("color", "red".into())]);
+    ok(c.put("mpl/meta".into(), u8a(b"kept"), obj(&[("meta", meta)]))).await;
+    let blue = obj(&[("color", "blue".into())]);
+    let done = ok(c.put_meta("mpl/meta".into(), blue, NONE)).await;
+    assert_eq!(num(&done, "res.status"), 200.0);
+    assert!(text(&done, "data.etag").starts_with('"'));
+    let head = ok(c.head("mpl/meta".into(), NONE)).await;
+    assert_eq!(json(&get(&head, "meta")), r#"{"color":"blue"}"#);
+    assert_eq!(
+        bytes(&ok(c.get("mpl/meta".into(), NONE)).await, "content"),
+        b"kept"
+    );
+}
+
+/// A live channel from creation to deletion: configuration, status, listing, history, a VOD
+/// playlist and the signed RTMP URL.
+pub async fn live_channels(bucket: &str) {
+    let c = client(bucket);
+    let conf = from_json(
+        r#"{"Description":"channel one","Status":"enabled",
+            "Target":{"Type":"HLS","FragDuration":"10","FragCount":5,"PlaylistName":"one.m3u8"}}"#,
+    );
+    let made = ok(c.put_channel("ch-one".into(), conf)).await;
+    let host = endpoint().split_once("://").unwrap().1;
+    assert_eq!(
+        strings(&get(&made, "publishUrls")),
+        [format!("rtmp://{bucket}.{host}/live/ch-one")]
+    );
+    assert_eq!(
+        strings(&get(&made, "playUrls")),
+        [format!("http://{bucket}.{host}/ch-one/one.m3u8")]
+    );
+    let got = ok(c.get_channel("ch-one".into())).await;
+    assert_eq!(
+        json(&get(&got, "data")),
+        concat!(
+            r#"{"Description":"channel one","Status":"enabled","Target":{"Type":"HLS","#,
+            r#""FragDuration":"10","FragCount":"5","PlaylistName":"one.m3u8"}}"#
+        )
+    );
+    // Defaults for what is left out; the core refuses what OSS would.
+    ok(c.put_channel("ch-two".into(), from_json("{}"))).await;
+    let got = ok(c.get_channel("ch-two".into())).await;
+    assert_eq!(text(&got, "data.Target.FragDuration"), "5");
+    assert_eq!(text(&got, "data.Target.FragCount"), "3");
+    assert_eq!(text(&got, "data.Status"), "enabled");
+    let bad = from_json(r#"{"Target":{"FragCount":101}}"#);
+    assert_eq!(
+        rejection(c.put_channel("ch-three".into(), bad)).await,
+        ("ClientError".into(), -1.0)
+    );
+
+    let status = ok(c.get_channel_status("ch-one".into())).await;
+    assert_eq!(json(&get(&status, "data")), r#"{"Status":"Idle"}"#);
+    ok(c.put_channel_status("ch-one".into(), "disabled".into())).await;
+    let status = ok(c.get_channel_status("ch-one".into())).await;
+    assert_eq!(json(&get(&status, "data")), r#"{"Status":"Disabled"}"#);
+
+    let listed = ok(c.list_channels(obj(&[("prefix", "ch-".into())]))).await;
+    let channels = Array::from(&get(&listed, "channels"));
+    let names: Vec<String> = channels.iter().map(|ch| text(&ch, "Name")).collect();
+    assert_eq!(names, ["ch-one", "ch-two"]);
+    let one = channels.get(0);
+    assert_eq!(text(&one, "Description"), "channel one");
+    assert_eq!(text(&one, "Status"), "disabled");
+    assert_eq!(
+        strings(&get(&one, "PublishUrls")),
+        [format!("rtmp://{bucket}.{host}/live/ch-one")]
+    );
+    assert_eq!(
+        strings(&get(&one, "PlayUrls")),
+        [format!("http://{bucket}.{host}/ch-one/one.m3u8")]
+    );
+    assert_eq!(get(&listed, "isTruncated"), JsValue::FALSE);
+    assert_eq!(get(&listed, "nextMarker"), JsValue::NULL);
+    let page = ok(c.list_channels(obj(&[("prefix", "ch-".into()), ("max-keys", 1.into())]))).await;
+    assert_eq!(Array::from(&get(&page, "channels")).length(), 1);
+    assert_eq!(get(&page, "isTruncated"), JsValue::TRUE);
+    assert_eq!(text(&page, "nextMarker"), "ch-one");
+
+    let history = ok(c.get_channel_history("ch-one".into())).await;
+    assert_eq!(json(&get(&history, "records")), "[]");
+
+    let now = (js_sys::Date::now() / 1000.0).floor();
+    let time = obj(&[("startTime", (now - 60.0).into()), ("endTime", now.into())]);
+    let vod = ok(c.create_vod("ch-one".into(), "vod.m3u8".into(), time)).await;
+    assert_eq!(num(&vod, "res.status"), 200.0);
+    let too_long = obj(&[("startTime", 0.into()), ("endTime", 86_401.into())]);
+    assert_eq!(
+        rejection(c.create_vod("ch-one".into(), "vod.m3u8".into(), too_long)).await,
+        ("ClientError".into(), -1.0)
+    );
+
+    // The RTMP URL, exactly as the core signs it for the same expiry.
+    let options = obj(&[
+        ("expires", 600.into()),
+        ("params", obj(&[("playlistName", "one.m3u8".into())])),
+    ]);
+    let url = c.get_rtmp_url("ch-one".into(), options).unwrap();
+    let expires: i64 = url
+        .split("Expires=")
+        .nth(1)
+        .and_then(|rest| rest.split('&').next())
+        .unwrap()
+        .parse()
+        .unwrap();
+    let signer =
+        oss_core::sign::Signer::v1(oss_core::Credentials::new(key_id(), key_secret()).unwrap());
+    let expected = signer
+        .sign_rtmp_url(
+            &oss_core::Endpoint::parse(endpoint()).unwrap(),
+            bucket,
+            "ch-one",
+            "one.m3u8",
+            expires - 600,
+            600,
+        )
+        .unwrap();
+    assert_eq!(url, expected.url);
+    let signed = format!(
+        "rtmp://{host}/{bucket}/live/ch-one?playlistName=one.m3u8&OSSAccessKeyId={}&Expires={expires}&Signature=",
+        key_id()
+    );
+    assert!(url.starts_with(&signed), "{url}");
+
+    ok(c.delete_channel("ch-one".into())).await;
+    ok(c.delete_channel("ch-two".into())).await;
+    assert_eq!(
+        rejection(c.get_channel("ch-one".into())).await,
+        ("NoSuchLiveChannel".into(), 404.0)
+    );
+}
+
+/// deleteBucketCORS, on a bucket of its own (a page would lose access to it).
+pub async fn delete_bucket_cors(bucket: &str) {
+    create_with_cors(endpoint(), bucket).await;
+    let c = client(bucket);
+    let gone = ok(c.delete_bucket_cors(bucket.into())).await;
+    assert_eq!(num(&gone, "res.status"), 204.0);
+    assert_eq!(
+        rejection(c.get_bucket_cors(bucket.into())).await,
+        ("NoSuchCORSConfiguration".into(), 404.0)
+    );
+}
