@@ -26,6 +26,9 @@ extern "C" {
 
     #[wasm_bindgen(js_name = setTimeout)]
     fn set_timeout(handler: &js_sys::Function, ms: f64) -> JsValue;
+
+    #[wasm_bindgen(js_name = clearTimeout)]
+    fn clear_timeout(id: &JsValue);
 }
 
 /// Headers scripts may not set (the Fetch standard's forbidden request headers that a signed
@@ -236,7 +239,17 @@ impl Driver {
         init.set_headers(&headers);
         // Answers carry Last-Modified: a heuristic cache could serve an overwritten object.
         init.set_cache(RequestCache::NoStore);
-        let timeout = AbortSignal::timeout_with_f64(self.timeout_ms);
+        let (timeout, timer) = match answer {
+            // A stream's timeout ends when its head has come: the body then goes at the
+            // reader's pace (cancelling the stream, or `signal`, still ends it).
+            Answer::Stream => {
+                let controller = web_sys::AbortController::new().map_err(Error::request)?;
+                let abort: js_sys::Function = crate::js::get(&controller, "abort").unchecked_into();
+                let timer = set_timeout(&abort.bind0(&controller), self.timeout_ms);
+                (controller.signal(), Some(timer))
+            }
+            _ => (AbortSignal::timeout_with_f64(self.timeout_ms), None),
+        };
         match signal {
             // Either ends the request: the timeout or the caller.
             Some(signal) => init.set_signal(Some(&AbortSignal::any(&js_sys::Array::of2(
@@ -259,6 +272,9 @@ impl Driver {
             .unchecked_into();
         let head = read_head(&response)?;
         if answer == Answer::Stream && head.is_success() {
+            if let Some(timer) = &timer {
+                clear_timeout(timer);
+            }
             return Ok(Reply {
                 url: signed.url,
                 body: Uint8Array::new_with_length(0),

@@ -119,7 +119,8 @@ export interface RequestOptions {
  * call it once per chunk received, the total being the answer's Content-Length (NaN without
  * one), the last call at exactly the total; uploads (`put`, `append`, `uploadPart`) once when
  * the request has succeeded — fetch has no upload progress events in most browsers. What it
- * throws is ignored.
+ * throws is ignored. With `progress`, `get` reads as `getStream` does: its `timeout` ends when
+ * the answer's head has come.
  */
 export type Progress = (bytesDone: number, totalBytes: number) => void;
 
@@ -171,7 +172,8 @@ export interface GetStreamResult {
   /**
    * The object data as it arrives, never held whole. A whole object's CRC-64 is checked at the
    * end: on a mismatch the stream errors (`read()` rejects with an InconsistentError). The
-   * client's `timeout` covers reading it too; cancel it to stop the download.
+   * client's `timeout` ends when the answer's head has come: the body then goes at the
+   * reader's pace. Cancel the stream (or the call's `signal`) to stop the download.
    */
   stream: ReadableStream<Uint8Array>;
   res: ResponseInfo;

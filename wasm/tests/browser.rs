@@ -134,3 +134,8 @@ async fn multipart_lists_browser() {
 async fn live_channels_browser() {
     live_channels(BUCKET).await;
 }
+
+#[wasm_bindgen_test]
+async fn get_stream_slow_reader_browser() {
+    get_stream_slow_reader(BUCKET).await;
+}

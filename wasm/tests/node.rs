@@ -179,3 +179,8 @@ async fn live_channels_node() {
 async fn delete_bucket_cors_node() {
     delete_bucket_cors("wasm-node-nocors").await;
 }
+
+#[wasm_bindgen_test]
+async fn get_stream_slow_reader_node() {
+    get_stream_slow_reader(bucket().await).await;
+}

@@ -1565,3 +1565,21 @@ pub async fn delete_bucket_cors(bucket: &str) {
         ("NoSuchCORSConfiguration".into(), 404.0)
     );
 }
+
+/// A stream outlives the client's `timeout`: the timeout ends when the head has come, then
+/// the body goes at the reader's pace (here: nobody reads for longer than the timeout).
+pub async fn get_stream_slow_reader(bucket: &str) {
+    let data = pattern(3 << 20);
+    ok(client(bucket).put("stream/slow-reader".into(), u8a(&data), NONE)).await;
+    let c = client_at(endpoint(), bucket, &[("timeout", 1000.into())]);
+    let got = ok(c.get_stream("stream/slow-reader".into(), NONE)).await;
+    JsFuture::from(Promise::new(&mut |resolve, _| {
+        set_timeout(&resolve, 1500);
+    }))
+    .await
+    .unwrap();
+    let (read, _) = read_stream(&get(&got, "stream"))
+        .await
+        .unwrap_or_else(|e| panic!("the stream outlives the timeout: {e:?}"));
+    assert!(read == data, "the bytes differ");
+}
