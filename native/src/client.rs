@@ -561,7 +561,8 @@ impl Client {
         body: impl Into<BodySource<'a>>,
     ) -> Result<O::Output, Error> {
         let request = op.request()?;
-        self.run(&request, &mut body.into(), |head, body| {
+        let retry_safe = op.retry_safe(&request);
+        self.run(&request, retry_safe, &mut body.into(), |head, body| {
             let bytes = read_small(body)?;
             self.learn(op.parse(&head, &bytes))
         })
@@ -580,50 +581,57 @@ impl Client {
         progress: Option<Progress<'static>>,
     ) -> Result<(O::Output, ObjectReader), Error> {
         let request = op.request()?;
+        let retry_safe = op.retry_safe(&request);
         let mut progress = progress;
-        self.run(&request, &mut BodySource::empty(), |head, body| {
-            if !head.is_success() {
-                let bytes = read_small(body)?;
-                let output = self.learn(op.parse(&head, &bytes))?;
-                let empty: Box<dyn Read + Send> = Box::new(io::empty());
-                let reader = ObjectReader::new(empty, Some(0), None, progress.take());
-                return Ok((output, reader));
-            }
-            let output = op.parse(&head, &[])?;
-            let length = head
-                .number("content-length")
-                .map_err(oss_core::Error::from)?;
-            // A ranged (206) answer carries the whole object's CRC, not the range's.
-            let whole = head.status == 200 && head.header("content-range").is_none();
-            let expected_crc = (verify_crc && self.enable_crc && whole)
-                .then(|| head.header("x-oss-hash-crc64ecma").map(str::to_string))
-                .flatten();
-            let span = span(&head, length);
-            let reader = Box::new(Resuming {
-                client: self.clone(),
-                request: request.clone(),
-                etag: head.etag().map(str::to_string),
-                next: span.map_or(0, |(first, _)| first),
-                last: span.map(|(_, last)| last),
-                body: Box::new(body.into_reader()),
-                failures: 0,
-            });
-            let reader = ObjectReader::new(reader, length, expected_crc, progress.take());
-            Ok((output, reader))
-        })
+        self.run(
+            &request,
+            retry_safe,
+            &mut BodySource::empty(),
+            |head, body| {
+                if !head.is_success() {
+                    let bytes = read_small(body)?;
+                    let output = self.learn(op.parse(&head, &bytes))?;
+                    let empty: Box<dyn Read + Send> = Box::new(io::empty());
+                    let reader = ObjectReader::new(empty, Some(0), None, progress.take());
+                    return Ok((output, reader));
+                }
+                let output = op.parse(&head, &[])?;
+                let length = head
+                    .number("content-length")
+                    .map_err(oss_core::Error::from)?;
+                // A ranged (206) answer carries the whole object's CRC, not the range's.
+                let whole = head.status == 200 && head.header("content-range").is_none();
+                let expected_crc = (verify_crc && self.enable_crc && whole)
+                    .then(|| head.header("x-oss-hash-crc64ecma").map(str::to_string))
+                    .flatten();
+                let span = span(&head, length);
+                let reader = Box::new(Resuming {
+                    client: self.clone(),
+                    request: request.clone(),
+                    etag: head.etag().map(str::to_string),
+                    next: span.map_or(0, |(first, _)| first),
+                    last: span.map(|(_, last)| last),
+                    body: Box::new(body.into_reader()),
+                    failures: 0,
+                });
+                let reader = ObjectReader::new(reader, length, expected_crc, progress.take());
+                Ok((output, reader))
+            },
+        )
     }
 
     /// Sends `request` with `source` and hands the answer to `finish`, again after a pause
     /// while [`RetryPolicy`] allows: the error must be one a retry can cure, the data must be
-    /// replayable, and the method idempotent (POST is not) — except for a refused clock, which
-    /// OSS rejects before doing anything, and which is retried with the corrected time.
+    /// replayable, and the request `retry_safe` (as its operation says:
+    /// [`Operation::retry_safe`]) — except for a refused clock, which OSS rejects before doing
+    /// anything, and which is retried with the corrected time.
     pub(crate) fn run<T>(
         &self,
         request: &Request,
+        retry_safe: bool,
         source: &mut BodySource<'_>,
         mut finish: impl FnMut(ResponseHead, ureq::Body) -> Result<T, Error>,
     ) -> Result<T, Error> {
-        let idempotent = request.method() != Method::Post;
         let mut attempt = 0;
         loop {
             let result = self
@@ -637,7 +645,7 @@ impl Client {
                 .server_error()
                 .is_some_and(|e| e.raw_code == "RequestTimeTooSkewed");
             let may_retry = source.is_replayable()
-                && (skewed || (idempotent && error.is_retryable()))
+                && (skewed || (retry_safe && error.is_retryable()))
                 && attempt + 1 < self.retry.max_attempts;
             if !may_retry {
                 return Err(error);
@@ -795,7 +803,7 @@ impl Resuming {
             .with_header("range", &format!("bytes={}-{last}", self.next))?
             .with_header("if-match", &format!("\"{etag}\""))?;
         self.client
-            .run(&request, &mut BodySource::empty(), |head, body| {
+            .run(&request, true, &mut BodySource::empty(), |head, body| {
                 if head.status != 206 {
                     let bytes = read_small(body)?;
                     let error = oss_core::ServerError::parse(&head, &bytes);

@@ -30,14 +30,21 @@ impl<O: Paginated> Iterator for Pages<'_, O> {
         if self.failed {
             return None;
         }
-        let request = self.pager.next_operation()?.request();
+        let operation = self.pager.next_operation()?;
+        let request = operation.request();
+        let retry_safe = request.as_ref().is_ok_and(|r| operation.retry_safe(r));
         let pager = &mut self.pager;
         let client = self.client;
         let page = request.map_err(Error::from).and_then(|request| {
-            client.run(&request, &mut BodySource::empty(), |head, body| {
-                let bytes = crate::client::read_small(body)?;
-                client.learn(pager.handle_response(&head, &bytes))
-            })
+            client.run(
+                &request,
+                retry_safe,
+                &mut BodySource::empty(),
+                |head, body| {
+                    let bytes = crate::client::read_small(body)?;
+                    client.learn(pager.handle_response(&head, &bytes))
+                },
+            )
         });
         self.failed = page.is_err();
         Some(page)

@@ -347,7 +347,15 @@ pub fn resumable_upload(
         .map(|part| Some((part.size?, part.part_crc?)))
         .collect::<Option<Vec<_>>>()
         .and_then(object_crc_from_parts);
-    let result = bucket.complete_multipart_upload(key, &upload_id, parts)?;
+    let result = match bucket.complete_multipart_upload(key, &upload_id, parts) {
+        Ok(result) => result,
+        // A retried Complete whose first attempt went through finds the upload gone: the
+        // object is there, and is ours if it has the parts' size and CRC-64.
+        Err(error) if is_no_such_upload(&error) => {
+            completed_earlier(bucket, key, size, expected_crc).ok_or(error)?
+        }
+        Err(error) => return Err(error),
+    };
     if bucket.client().enable_crc()
         && let (Some(expected), Some(server)) = (expected_crc, result.crc)
     {
@@ -361,6 +369,31 @@ pub fn resumable_upload(
         parts_uploaded,
         parts_reused,
         part_size,
+    })
+}
+
+fn is_no_such_upload(error: &Error) -> bool {
+    error
+        .server_error()
+        .is_some_and(|e| e.raw_code == "NoSuchUpload")
+}
+
+/// The answer to give for an upload a retried Complete found already completed: the object's
+/// head, when its size and CRC-64 are the file's (None: not known to be ours).
+fn completed_earlier(
+    bucket: &Bucket,
+    key: &str,
+    size: u64,
+    expected_crc: Option<u64>,
+) -> Option<PutObjectResult> {
+    let info = bucket.head_object(key).ok()?;
+    let ours = info.content_length == Some(size)
+        && expected_crc.is_some()
+        && info.server_crc == expected_crc;
+    ours.then(|| PutObjectResult {
+        result: info.result,
+        etag: info.etag,
+        crc: info.server_crc,
     })
 }
 

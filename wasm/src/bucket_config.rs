@@ -14,7 +14,7 @@ use wasm_bindgen::prelude::*;
 use crate::Client;
 use crate::error::Error;
 use crate::js::{self, get, object, set, string};
-use crate::xmljs::{document, list, push_xml, text};
+use crate::xmljs::{document, job, list, plain, push_xml, step, text};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = r#"
@@ -159,22 +159,22 @@ impl Client {
     /// Sets a bucket's ACL (`private`, `public-read`, `public-read-write`).
     #[wasm_bindgen(js_name = putBucketACL, unchecked_return_type = "Promise<DeleteResult>")]
     pub fn put_bucket_acl(&self, name: String, acl: String) -> Promise {
-        self.call(|c| c.done(PutBucketAcl::new(&name, &acl)))
+        self.start(plain(PutBucketAcl::new(&name, &acl)), &NONE)
     }
 
     /// A bucket's ACL and owner.
     #[wasm_bindgen(js_name = getBucketACL, unchecked_return_type = "Promise<GetBucketAclResult>")]
     pub fn get_bucket_acl(&self, name: String) -> Promise {
-        self.call(|c| async move {
-            let (output, reply, result) = c.run(&GetBucketAcl::new(&name), &NONE).await?;
-            let root = document(&reply)?;
+        let step = job(GetBucketAcl::new(&name), |output, reply, result| {
+            let root = document(reply)?;
             let owner = object();
             set(&owner, "id", text(&root, "Owner/ID"));
             set(&owner, "displayName", text(&root, "Owner/DisplayName"));
-            set(&result, "acl", output.acl);
-            set(&result, "owner", owner);
-            Ok(result.into())
-        })
+            set(result, "acl", output.acl);
+            set(result, "owner", owner);
+            Ok(())
+        });
+        self.start(step, &NONE)
     }
 
     /// The region a bucket lives in.
@@ -183,17 +183,17 @@ impl Client {
         unchecked_return_type = "Promise<GetBucketLocationResult>"
     )]
     pub fn get_bucket_location(&self, name: String) -> Promise {
-        self.call(|c| async move {
-            let (output, _, result) = c.run(&GetBucketLocation::new(&name), &NONE).await?;
-            set(&result, "location", output.location);
-            Ok(result.into())
-        })
+        let step = job(GetBucketLocation::new(&name), |output, _, result| {
+            set(result, "location", output.location);
+            Ok(())
+        });
+        self.start(step, &NONE)
     }
 
     /// Removes a bucket's CORS rules (pages on other origins lose access).
     #[wasm_bindgen(js_name = deleteBucketCORS, unchecked_return_type = "Promise<DeleteResult>")]
     pub fn delete_bucket_cors(&self, name: String) -> Promise {
-        self.call(|c| c.done(DeleteBucketCors::new(&name)))
+        self.start(plain(DeleteBucketCors::new(&name)), &NONE)
     }
 
     /// Replaces a bucket's lifecycle rules.
@@ -203,7 +203,7 @@ impl Client {
         name: String,
         #[wasm_bindgen(unchecked_param_type = "LifecycleRuleInput[]")] rules: JsValue,
     ) -> Promise {
-        self.call(|c| async move {
+        let step = step(|| {
             if !Array::is_array(&rules) {
                 return Err(Error::argument("rules must be an array"));
             }
@@ -218,8 +218,9 @@ impl Client {
             }
             xml.push_str("</LifecycleConfiguration>");
             let rules = input(BucketLifecycle::from_xml(xml.as_bytes()))?;
-            c.done(PutBucketLifecycle::new(&name, rules)).await
-        })
+            plain(PutBucketLifecycle::new(&name, rules))
+        });
+        self.start(step, &NONE)
     }
 
     /// A bucket's lifecycle rules (`NoSuchLifecycle` when it has none).
@@ -228,18 +229,18 @@ impl Client {
         unchecked_return_type = "Promise<GetBucketLifecycleResult>"
     )]
     pub fn get_bucket_lifecycle(&self, name: String) -> Promise {
-        self.call(|c| async move {
-            let (_, reply, result) = c.run(&GetBucketLifecycle::new(&name), &NONE).await?;
-            let rules = list(&document(&reply)?, "Rule", true);
+        let step = job(GetBucketLifecycle::new(&name), |_, reply, result| {
+            let rules = list(&document(reply)?, "Rule", true);
             for rule in rules.iter() {
                 let tag = get(&rule, "tag");
                 if tag.is_object() && !Array::is_array(&tag) {
                     set(rule.unchecked_ref(), "tag", Array::of1(&tag));
                 }
             }
-            set(&result, "rules", rules);
-            Ok(result.into())
-        })
+            set(result, "rules", rules);
+            Ok(())
+        });
+        self.start(step, &NONE)
     }
 
     /// Removes a bucket's lifecycle rules.
@@ -248,14 +249,14 @@ impl Client {
         unchecked_return_type = "Promise<DeleteResult>"
     )]
     pub fn delete_bucket_lifecycle(&self, name: String) -> Promise {
-        self.call(|c| c.done(DeleteBucketLifecycle::new(&name)))
+        self.start(plain(DeleteBucketLifecycle::new(&name)), &NONE)
     }
 
     /// Writes a bucket's access logs into itself, under `prefix`.
     #[wasm_bindgen(js_name = putBucketLogging, unchecked_return_type = "Promise<DeleteResult>")]
     pub fn put_bucket_logging(&self, name: String, prefix: Option<String>) -> Promise {
         let logging = BucketLogging::new(&name, prefix.as_deref().unwrap_or_default());
-        self.call(|c| c.done(PutBucketLogging::new(&name, logging)))
+        self.start(plain(PutBucketLogging::new(&name, logging)), &NONE)
     }
 
     /// Whether a bucket writes access logs, and under which prefix.
@@ -264,25 +265,25 @@ impl Client {
         unchecked_return_type = "Promise<GetBucketLoggingResult>"
     )]
     pub fn get_bucket_logging(&self, name: String) -> Promise {
-        self.call(|c| async move {
-            let (output, _, result) = c.run(&GetBucketLogging::new(&name), &NONE).await?;
+        let step = job(GetBucketLogging::new(&name), |output, _, result| {
             let logging = output.logging;
             let enable = !logging.target_bucket.is_empty();
-            set(&result, "enable", enable);
-            let prefix = Some(logging.target_prefix.as_str()).filter(|_| enable);
+            set(result, "enable", enable);
+            let prefix = Some(logging.target_prefix).filter(|_| enable);
             set(
-                &result,
+                result,
                 "prefix",
                 prefix.map_or(JsValue::NULL, JsValue::from),
             );
-            Ok(result.into())
-        })
+            Ok(())
+        });
+        self.start(step, &NONE)
     }
 
     /// Turns a bucket's access logs off.
     #[wasm_bindgen(js_name = deleteBucketLogging, unchecked_return_type = "Promise<DeleteResult>")]
     pub fn delete_bucket_logging(&self, name: String) -> Promise {
-        self.call(|c| c.done(DeleteBucketLogging::new(&name)))
+        self.start(plain(DeleteBucketLogging::new(&name)), &NONE)
     }
 
     /// Hotlink protection: the referers allowed (`*` and `?` wildcards), and whether requests
@@ -294,14 +295,14 @@ impl Client {
         #[wasm_bindgen(js_name = allowEmpty)] allow_empty: bool,
         #[wasm_bindgen(unchecked_param_type = "string[] | null")] referers: JsValue,
     ) -> Promise {
-        self.call(|c| async move {
+        let step = step(|| {
             let referers = js::strings(&referers, "referers")?;
-            c.done(PutBucketReferer::new(
+            plain(PutBucketReferer::new(
                 &name,
                 BucketReferer::new(allow_empty, referers),
             ))
-            .await
-        })
+        });
+        self.start(step, &NONE)
     }
 
     /// A bucket's hotlink protection.
@@ -310,17 +311,17 @@ impl Client {
         unchecked_return_type = "Promise<GetBucketRefererResult>"
     )]
     pub fn get_bucket_referer(&self, name: String) -> Promise {
-        self.call(|c| async move {
-            let (output, _, result) = c.run(&GetBucketReferer::new(&name), &NONE).await?;
+        let step = job(GetBucketReferer::new(&name), |output, _, result| {
             let referer = output.referer;
-            set(&result, "allowEmpty", referer.allow_empty_referer);
+            set(result, "allowEmpty", referer.allow_empty_referer);
             let referers: JsValue = match referer.referers.is_empty() {
                 true => JsValue::NULL,
                 false => js::array(referer.referers.iter().map(String::as_str)).into(),
             };
-            set(&result, "referers", referers);
-            Ok(result.into())
-        })
+            set(result, "referers", referers);
+            Ok(())
+        });
+        self.start(step, &NONE)
     }
 
     /// Static website hosting: the index and error documents and routing rules.
@@ -330,7 +331,7 @@ impl Client {
         name: String,
         #[wasm_bindgen(unchecked_param_type = "BucketWebsiteConfig")] config: JsValue,
     ) -> Promise {
-        self.call(|c| async move {
+        let step = step(|| {
             let index = string(&config, "index")?.unwrap_or_else(|| "index.html".into());
             let mut xml = String::from("<WebsiteConfiguration>");
             push_xml(&mut xml, "IndexDocument", &js_obj("suffix", index.into()));
@@ -339,15 +340,13 @@ impl Client {
                 "ErrorDocument",
                 &js_obj("key", get(&config, "error")),
             );
-            push_xml(
-                &mut xml,
-                "RoutingRules",
-                &js_obj("routingRule", get(&config, "routingRules")),
-            );
+            let rules = js_obj("routingRule", get(&config, "routingRules"));
+            push_xml(&mut xml, "RoutingRules", &rules);
             xml.push_str("</WebsiteConfiguration>");
             let website = input(BucketWebsite::from_xml(xml.as_bytes()))?;
-            c.done(PutBucketWebsite::new(&name, website)).await
-        })
+            plain(PutBucketWebsite::new(&name, website))
+        });
+        self.start(step, &NONE)
     }
 
     /// A bucket's website configuration (`NoSuchWebsiteConfiguration` when it has none).
@@ -356,25 +355,25 @@ impl Client {
         unchecked_return_type = "Promise<GetBucketWebsiteResult>"
     )]
     pub fn get_bucket_website(&self, name: String) -> Promise {
-        self.call(|c| async move {
-            let (_, reply, result) = c.run(&GetBucketWebsite::new(&name), &NONE).await?;
-            let root = document(&reply)?;
+        let step = job(GetBucketWebsite::new(&name), |_, reply, result| {
+            let root = document(reply)?;
             let index = text(&root, "IndexDocument/Suffix");
-            set(&result, "index", index.as_string().unwrap_or_default());
-            set(&result, "error", text(&root, "ErrorDocument/Key"));
+            set(result, "index", index.as_string().unwrap_or_default());
+            set(result, "error", text(&root, "ErrorDocument/Key"));
             let rules = match root.child("RoutingRules") {
                 Some(rules) => list(rules, "RoutingRule", false),
                 None => Array::new(),
             };
-            set(&result, "routingRules", rules);
-            Ok(result.into())
-        })
+            set(result, "routingRules", rules);
+            Ok(())
+        });
+        self.start(step, &NONE)
     }
 
     /// Turns a bucket's website hosting off.
     #[wasm_bindgen(js_name = deleteBucketWebsite, unchecked_return_type = "Promise<DeleteResult>")]
     pub fn delete_bucket_website(&self, name: String) -> Promise {
-        self.call(|c| c.done(DeleteBucketWebsite::new(&name)))
+        self.start(plain(DeleteBucketWebsite::new(&name)), &NONE)
     }
 }
 

@@ -4,6 +4,7 @@
 //! names (`data.Status`, `channels[0].Name`).
 
 use js_sys::{Array, Promise};
+use oss_core::ops::Operation;
 use oss_core::ops::live_channel::{
     CreateLiveChannel, DeleteLiveChannel, GetLiveChannel, GetLiveChannelHistory,
     GetLiveChannelStat, ListLiveChannel, LiveChannelConfiguration, LiveChannelTarget,
@@ -12,10 +13,9 @@ use oss_core::ops::live_channel::{
 use wasm_bindgen::prelude::*;
 
 use crate::Client;
-use crate::api::Call;
 use crate::error::Error;
 use crate::js::{self, get, number, set, string};
-use crate::xmljs::{document, list, to_js};
+use crate::xmljs::{Step, document, job, list, plain, step, to_js};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = r#"
@@ -108,14 +108,15 @@ export interface RtmpUrlOptions {
 }
 "#;
 
-impl Call {
-    /// `{data, res}`: the answer's document as ali-oss reads XML.
-    async fn channel_data<O: oss_core::ops::Operation>(self, op: O) -> Result<JsValue, Error> {
-        let (_, reply, result) = self.run(&op, &JsValue::UNDEFINED).await?;
-        set(&result, "data", to_js(&document(&reply)?, false));
-        Ok(result.into())
-    }
+/// `{data, res}`: the answer's document as ali-oss reads XML.
+fn data<O: Operation + 'static>(op: O) -> Result<Box<dyn Step>, Error> {
+    job(op, |_, reply, result| {
+        set(result, "data", to_js(&document(reply)?, false));
+        Ok(())
+    })
+}
 
+impl Client {
     /// ali-oss's `getRtmpUrl`: the signed RTMP URL to push a stream to.
     fn rtmp_url(&self, channel: &str, options: &JsValue) -> Result<String, Error> {
         let expires = number(options, "expires")?.unwrap_or(1800.0) as i64;
@@ -142,7 +143,7 @@ impl Client {
         id: String,
         #[wasm_bindgen(unchecked_param_type = "ChannelConf")] conf: JsValue,
     ) -> Promise {
-        self.call(|c| async move {
+        let step = step(|| {
             let target = get(&conf, "Target");
             let default = LiveChannelTarget::default();
             let whole = |key| Ok::<_, Error>(number(&target, key)?.map(|n| n as u32));
@@ -156,43 +157,39 @@ impl Client {
                     playlist_name: string(&target, "PlaylistName")?.unwrap_or_default(),
                 },
             };
-            let op = CreateLiveChannel::new(c.in_bucket()?, &id, configuration);
-            let (output, _, result) = c.run(&op, &JsValue::UNDEFINED).await?;
-            set(
-                &result,
-                "publishUrls",
-                js::array([output.publish_url.as_str()]),
-            );
-            set(&result, "playUrls", js::array([output.play_url.as_str()]));
-            Ok(result.into())
-        })
+            let op = CreateLiveChannel::new(self.in_bucket()?, &id, configuration);
+            job(op, |output, _, result| {
+                set(
+                    result,
+                    "publishUrls",
+                    js::array([output.publish_url.as_str()]),
+                );
+                set(result, "playUrls", js::array([output.play_url.as_str()]));
+                Ok(())
+            })
+        });
+        self.start(step, &NONE)
     }
 
     /// A live channel's configuration (`data`, as OSS's XML names it).
     #[wasm_bindgen(js_name = getChannel, unchecked_return_type = "Promise<GetChannelResult>")]
     pub fn get_channel(&self, id: String) -> Promise {
-        self.call(|c| async move {
-            let op = GetLiveChannel::new(c.in_bucket()?, &id);
-            c.channel_data(op).await
-        })
+        let step = step(|| data(GetLiveChannel::new(self.in_bucket()?, &id)));
+        self.start(step, &NONE)
     }
 
     /// Deletes a live channel.
     #[wasm_bindgen(js_name = deleteChannel, unchecked_return_type = "Promise<DeleteResult>")]
     pub fn delete_channel(&self, id: String) -> Promise {
-        self.call(|c| async move {
-            let op = DeleteLiveChannel::new(c.in_bucket()?, &id);
-            c.done(op).await
-        })
+        let step = step(|| plain(DeleteLiveChannel::new(self.in_bucket()?, &id)));
+        self.start(step, &NONE)
     }
 
     /// Enables or disables a live channel (`enabled`, `disabled`).
     #[wasm_bindgen(js_name = putChannelStatus, unchecked_return_type = "Promise<DeleteResult>")]
     pub fn put_channel_status(&self, id: String, status: String) -> Promise {
-        self.call(|c| async move {
-            let op = PutLiveChannelStatus::new(c.in_bucket()?, &id, &status);
-            c.done(op).await
-        })
+        let step = step(|| plain(PutLiveChannelStatus::new(self.in_bucket()?, &id, &status)));
+        self.start(step, &NONE)
     }
 
     /// Whether a stream is being pushed to a live channel, and its properties.
@@ -201,10 +198,8 @@ impl Client {
         unchecked_return_type = "Promise<GetChannelStatusResult>"
     )]
     pub fn get_channel_status(&self, id: String) -> Promise {
-        self.call(|c| async move {
-            let op = GetLiveChannelStat::new(c.in_bucket()?, &id);
-            c.channel_data(op).await
-        })
+        let step = step(|| data(GetLiveChannelStat::new(self.in_bucket()?, &id)));
+        self.start(step, &NONE)
     }
 
     /// One page of the bucket's live channels.
@@ -213,36 +208,38 @@ impl Client {
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "ListChannelsQuery")] query: JsValue,
     ) -> Promise {
-        self.call(|c| async move {
-            let mut op = ListLiveChannel::new(c.in_bucket()?);
+        let step = step(|| {
+            let mut op = ListLiveChannel::new(self.in_bucket()?);
             op.prefix = string(&query, "prefix")?.unwrap_or_default();
             op.marker = string(&query, "marker")?.unwrap_or_default();
             if let Some(max) = number(&query, "max-keys")? {
                 op.max_keys = max as u32;
             }
-            let (output, reply, result) = c.run(&op, &JsValue::UNDEFINED).await?;
-            let root = document(&reply)?;
-            let channels: Array = root
-                .children_named("LiveChannel")
-                .map(|channel| {
-                    let item = to_js(channel, false);
-                    for urls in ["PublishUrls", "PlayUrls"] {
-                        let found = channel.child(urls).map(|u| list(u, "Url", false));
-                        set(item.unchecked_ref(), urls, found.unwrap_or_else(Array::new));
-                    }
-                    item
-                })
-                .collect();
-            set(&result, "channels", channels);
-            let next = Some(output.next_marker).filter(|m| !m.is_empty());
-            set(
-                &result,
-                "nextMarker",
-                next.map_or(JsValue::NULL, JsValue::from),
-            );
-            set(&result, "isTruncated", output.is_truncated);
-            Ok(result.into())
-        })
+            job(op, |output, reply, result| {
+                let root = document(reply)?;
+                let channels: Array = root
+                    .children_named("LiveChannel")
+                    .map(|channel| {
+                        let item = to_js(channel, false);
+                        for urls in ["PublishUrls", "PlayUrls"] {
+                            let found = channel.child(urls).map(|u| list(u, "Url", false));
+                            set(item.unchecked_ref(), urls, found.unwrap_or_else(Array::new));
+                        }
+                        item
+                    })
+                    .collect();
+                set(result, "channels", channels);
+                let next = Some(output.next_marker).filter(|m| !m.is_empty());
+                set(
+                    result,
+                    "nextMarker",
+                    next.map_or(JsValue::NULL, JsValue::from),
+                );
+                set(result, "isTruncated", output.is_truncated);
+                Ok(())
+            })
+        });
+        self.start(step, &NONE)
     }
 
     /// The last pushes to a live channel (`records`).
@@ -251,16 +248,18 @@ impl Client {
         unchecked_return_type = "Promise<GetChannelHistoryResult>"
     )]
     pub fn get_channel_history(&self, id: String) -> Promise {
-        self.call(|c| async move {
-            let op = GetLiveChannelHistory::new(c.in_bucket()?, &id);
-            let (_, reply, result) = c.run(&op, &JsValue::UNDEFINED).await?;
-            set(
-                &result,
-                "records",
-                list(&document(&reply)?, "LiveRecord", false),
-            );
-            Ok(result.into())
-        })
+        let step = step(|| {
+            let op = GetLiveChannelHistory::new(self.in_bucket()?, &id);
+            job(op, |_, reply, result| {
+                set(
+                    result,
+                    "records",
+                    list(&document(reply)?, "LiveRecord", false),
+                );
+                Ok(())
+            })
+        });
+        self.start(step, &NONE)
     }
 
     /// Makes VOD playlist `name` of a live channel from what was pushed between two times.
@@ -271,12 +270,17 @@ impl Client {
         name: String,
         #[wasm_bindgen(unchecked_param_type = "VodTime")] time: JsValue,
     ) -> Promise {
-        self.call(|c| async move {
+        let step = step(|| {
             let at = |key| Ok::<_, Error>(number(&time, key)?.unwrap_or(0.0) as i64);
-            let op =
-                PostVodPlaylist::new(c.in_bucket()?, &id, &name, at("startTime")?, at("endTime")?);
-            c.done(op).await
-        })
+            plain(PostVodPlaylist::new(
+                self.in_bucket()?,
+                &id,
+                &name,
+                at("startTime")?,
+                at("endTime")?,
+            ))
+        });
+        self.start(step, &NONE)
     }
 
     /// The signed RTMP URL that pushes a stream to a live channel (synchronous).
@@ -286,8 +290,8 @@ impl Client {
         #[wasm_bindgen(js_name = channelId)] channel_id: String,
         #[wasm_bindgen(unchecked_optional_param_type = "RtmpUrlOptions")] options: JsValue,
     ) -> Result<String, JsValue> {
-        self.context()
-            .rtmp_url(&channel_id, &options)
-            .map_err(Error::into_js)
+        self.rtmp_url(&channel_id, &options).map_err(Error::into_js)
     }
 }
+
+const NONE: JsValue = JsValue::UNDEFINED;

@@ -9,7 +9,7 @@ use wasm_bindgen::prelude::*;
 use crate::Client;
 use crate::error::Error;
 use crate::js::{self, number, object, set, string};
-use crate::xmljs::{document, list, text};
+use crate::xmljs::{document, job, list, step, text};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = r#"
@@ -93,8 +93,8 @@ impl Client {
         #[wasm_bindgen(unchecked_optional_param_type = "ListPartsQuery")] query: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
     ) -> Promise {
-        self.call(|c| async move {
-            let mut op = ListParts::new(c.in_bucket()?, &name, &upload_id);
+        let step = step(|| {
+            let mut op = ListParts::new(self.in_bucket()?, &name, &upload_id);
             op.headers = js::request_headers(&options)?;
             if let Some(max) = number(&query, "max-parts")? {
                 op.max_parts = max as u32;
@@ -102,22 +102,24 @@ impl Client {
             if let Some(marker) = number(&query, "part-number-marker")? {
                 op.marker = (marker as u32).to_string();
             }
-            let (output, reply, result) = c.run(&op, &options).await?;
-            let root = document(&reply)?;
-            for (key, path) in [
-                ("uploadId", "UploadId"),
-                ("bucket", "Bucket"),
-                ("name", "Key"),
-                ("partNumberMarker", "PartNumberMarker"),
-                ("nextPartNumberMarker", "NextPartNumberMarker"),
-                ("maxParts", "MaxParts"),
-            ] {
-                set(&result, key, text(&root, path));
-            }
-            set(&result, "isTruncated", output.is_truncated);
-            set(&result, "parts", list(&root, "Part", false));
-            Ok(result.into())
-        })
+            job(op, |output, reply, result| {
+                let root = document(reply)?;
+                for (key, path) in [
+                    ("uploadId", "UploadId"),
+                    ("bucket", "Bucket"),
+                    ("name", "Key"),
+                    ("partNumberMarker", "PartNumberMarker"),
+                    ("nextPartNumberMarker", "NextPartNumberMarker"),
+                    ("maxParts", "MaxParts"),
+                ] {
+                    set(result, key, text(&root, path));
+                }
+                set(result, "isTruncated", output.is_truncated);
+                set(result, "parts", list(&root, "Part", false));
+                Ok(())
+            })
+        });
+        self.start(step, &options)
     }
 
     /// One page of the bucket's unfinished multipart uploads.
@@ -127,9 +129,9 @@ impl Client {
         #[wasm_bindgen(unchecked_optional_param_type = "ListUploadsQuery")] query: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
     ) -> Promise {
-        self.call(|c| async move {
-            let bucket = c.in_bucket()?;
-            let mut op = ListMultipartUploads::new(bucket);
+        let step = step(|| {
+            let bucket = self.in_bucket()?.to_string();
+            let mut op = ListMultipartUploads::new(&bucket);
             op.headers = js::request_headers(&options)?;
             let text = |key| Ok::<_, Error>(string(&query, key)?.unwrap_or_default());
             op.prefix = text("prefix")?;
@@ -139,28 +141,30 @@ impl Client {
             if let Some(max) = number(&query, "max-uploads")? {
                 op.max_uploads = max as u32;
             }
-            let (page, _, result) = c.run(&op, &options).await?;
-            let uploads: Array = page
-                .uploads
-                .iter()
-                .map(|u| {
-                    let item = object();
-                    set(&item, "name", u.key.as_str());
-                    set(&item, "uploadId", u.upload_id.as_str());
-                    let initiated = oss_core::dates::unixtime_to_iso8601(u.initiation_date);
-                    set(&item, "initiated", initiated.unwrap_or_default());
-                    JsValue::from(item)
-                })
-                .collect();
-            set(&result, "uploads", uploads);
-            let prefixes = js::array(page.prefixes.iter().map(String::as_str));
-            set(&result, "prefixes", prefixes);
-            set(&result, "bucket", bucket);
-            set(&result, "nextKeyMarker", page.next_key_marker);
-            set(&result, "nextUploadIdMarker", page.next_upload_id_marker);
-            set(&result, "isTruncated", page.is_truncated);
-            Ok(result.into())
-        })
+            job(op, move |page, _, result| {
+                let uploads: Array = page
+                    .uploads
+                    .iter()
+                    .map(|u| {
+                        let item = object();
+                        set(&item, "name", u.key.as_str());
+                        set(&item, "uploadId", u.upload_id.as_str());
+                        let initiated = oss_core::dates::unixtime_to_iso8601(u.initiation_date);
+                        set(&item, "initiated", initiated.unwrap_or_default());
+                        JsValue::from(item)
+                    })
+                    .collect();
+                set(result, "uploads", uploads);
+                let prefixes = js::array(page.prefixes.iter().map(String::as_str));
+                set(result, "prefixes", prefixes);
+                set(result, "bucket", bucket);
+                set(result, "nextKeyMarker", page.next_key_marker);
+                set(result, "nextUploadIdMarker", page.next_upload_id_marker);
+                set(result, "isTruncated", page.is_truncated);
+                Ok(())
+            })
+        });
+        self.start(step, &options)
     }
 
     /// Copies bytes `range` (`"first-last"`, either end open; empty: all) of an object into
@@ -176,8 +180,8 @@ impl Client {
         source: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "UploadPartCopyOptions")] options: JsValue,
     ) -> Promise {
-        self.call(|c| async move {
-            let bucket = c.in_bucket()?;
+        let step = step(|| {
+            let bucket = self.in_bucket()?;
             let key = string(&source, "sourceKey")?
                 .ok_or_else(|| Error::argument("sourceData.sourceKey is required"))?;
             let source_bucket = string(&source, "sourceBucketName")?;
@@ -199,12 +203,13 @@ impl Client {
             );
             op.source_version_id = string(&options, "versionId")?;
             op.headers = js::request_headers(&options)?;
-            let (output, _, result) = c.run(&op, &options).await?;
-            set(&result, "name", name);
-            let etag = output.etag.map(|e| format!("\"{e}\""));
-            set(&result, "etag", js::opt(etag.as_deref()));
-            Ok(result.into())
-        })
+            job(op, move |output, _, result| {
+                set(result, "name", name);
+                set(result, "etag", etag(output.etag));
+                Ok(())
+            })
+        });
+        self.start(step, &options)
     }
 
     /// Replaces an object's user metadata (and, with `options.headers`/`mime`, its HTTP
@@ -216,20 +221,26 @@ impl Client {
         #[wasm_bindgen(unchecked_param_type = "Record<string, string> | null")] meta: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "PutOptions")] options: JsValue,
     ) -> Promise {
-        self.call(|c| async move {
+        let step = step(|| {
             let mut headers = js::request_headers(&options)?;
             for (key, value) in js::string_entries(&meta, "meta")? {
                 headers.insert(&format!("x-oss-meta-{key}"), &value)?;
             }
-            let op = UpdateObjectMeta::new(c.in_bucket()?, &name, headers);
-            let (output, _, result) = c.run(&op, &options).await?;
-            let data = object();
-            let etag = output.etag.map(|e| format!("\"{e}\""));
-            set(&data, "etag", js::opt(etag.as_deref()));
-            set(&result, "data", data);
-            Ok(result.into())
-        })
+            let op = UpdateObjectMeta::new(self.in_bucket()?, &name, headers);
+            job(op, |output, _, result| {
+                let data = object();
+                set(&data, "etag", etag(output.etag));
+                set(result, "data", data);
+                Ok(())
+            })
+        });
+        self.start(step, &options)
     }
+}
+
+/// An ETag in quotes, as OSS sends it and ali-oss hands it on.
+fn etag(etag: Option<String>) -> JsValue {
+    etag.map_or(JsValue::UNDEFINED, |e| format!("\"{e}\"").into())
 }
 
 /// One end of a `"first-last"` range: empty is open.

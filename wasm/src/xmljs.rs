@@ -4,39 +4,105 @@
 //! keep ali-oss's shapes without code per field. The core's operation still builds every
 //! request (validating the input first) and checks every answer.
 
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, Object, Promise, Reflect};
 use oss_core::ops::Operation;
 use oss_core::xml::{Element, push_escaped};
+use oss_core::{ClientError, Request, ResponseHead};
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::api::Call;
+use crate::Client;
 use crate::driver::{Answer, Reply};
 use crate::error::Error;
 use crate::js::{self, get, object, set};
 
-impl Call {
-    /// Runs `op` (no upload; an XML or empty answer) with `options.signal`, and starts its
-    /// result with `{res}`.
-    pub(crate) async fn run<O: Operation>(
-        &self,
-        op: &O,
-        options: &JsValue,
-    ) -> Result<(O::Output, Reply, Object), Error> {
+/// One request of a JavaScript method, with its operation's type erased: the method is
+/// synchronous code that builds a `Step`, and [`Client::start`] is the one asynchronous path
+/// that runs them all (an async body per method would cost kilobytes each).
+pub(crate) trait Step {
+    fn request(&self) -> Result<Request, ClientError>;
+    /// Parses a successful answer with the operation, and adds what it says to `result`
+    /// (which holds `{res}`).
+    fn finish(self: Box<Self>, reply: &Reply, result: &Object) -> Result<(), Error>;
+}
+
+struct Job<O, F>(O, F);
+
+impl<O, F> Step for Job<O, F>
+where
+    O: Operation,
+    F: FnOnce(O::Output, &Reply, &Object) -> Result<(), Error>,
+{
+    fn request(&self) -> Result<Request, ClientError> {
+        self.0.request()
+    }
+
+    fn finish(self: Box<Self>, reply: &Reply, result: &Object) -> Result<(), Error> {
+        let head = &reply.head;
+        let output = self
+            .0
+            .parse(head, &reply.body.to_vec())
+            .map_err(|e| Error::from(e).with_answer(head.status, head.request_id()))?;
+        (self.1)(output, reply, result)
+    }
+}
+
+/// `op`, whose output `then` adds to the result.
+pub(crate) fn job<O: Operation + 'static>(
+    op: O,
+    then: impl FnOnce(O::Output, &Reply, &Object) -> Result<(), Error> + 'static,
+) -> Result<Box<dyn Step>, Error> {
+    Ok(Box::new(Job(op, then)))
+}
+
+/// `op`, answering `{res}` only.
+pub(crate) fn plain<O: Operation + 'static>(op: O) -> Result<Box<dyn Step>, Error> {
+    job(op, |_, _, _| Ok(()))
+}
+
+/// A step built by code that may refuse its input.
+pub(crate) fn step(
+    build: impl FnOnce() -> Result<Box<dyn Step>, Error>,
+) -> Result<Box<dyn Step>, Error> {
+    build()
+}
+
+/// [`Step`] as the driver's operation: its parser only tells failures (OSS's errors) from
+/// successes, which [`Step::finish`] parses.
+struct Erased<'a>(&'a dyn Step);
+
+impl Operation for Erased<'_> {
+    type Output = ();
+
+    fn request(&self) -> Result<Request, ClientError> {
+        self.0.request()
+    }
+
+    fn parse(&self, head: &ResponseHead, body: &[u8]) -> Result<(), oss_core::Error> {
+        head.check(body)
+    }
+}
+
+impl Client {
+    /// Runs `step` (no upload; an XML or empty answer) with `options.signal`, as a Promise of
+    /// `{res, …}`.
+    pub(crate) fn start(&self, step: Result<Box<dyn Step>, Error>, options: &JsValue) -> Promise {
+        let driver = self.driver.clone();
         let signal = get(options, "signal")
             .dyn_into::<web_sys::AbortSignal>()
             .ok();
-        let (output, reply) = self
-            .driver
-            .execute(op, None, Answer::Xml, signal.as_ref())
-            .await?;
-        let result = object();
-        set(&result, "res", js::res(&reply.head, &reply.url));
-        Ok((output, reply, result))
-    }
-
-    /// `{res}` of `op`: the calls that answer with nothing else.
-    pub(crate) async fn done<O: Operation>(self, op: O) -> Result<JsValue, Error> {
-        Ok(self.run(&op, &JsValue::UNDEFINED).await?.2.into())
+        wasm_bindgen_futures::future_to_promise(async move {
+            let run = async {
+                let step = step?;
+                let ((), reply) = driver
+                    .execute(&Erased(&*step), None, Answer::Xml, signal.as_ref())
+                    .await?;
+                let result = object();
+                set(&result, "res", js::res(&reply.head, &reply.url));
+                step.finish(&reply, &result)?;
+                Ok::<_, Error>(result.into())
+            };
+            run.await.map_err(Error::into_js)
+        })
     }
 
     /// The bucket the client is using.

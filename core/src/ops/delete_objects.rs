@@ -245,6 +245,11 @@ mod wire {
         ) -> Result<BatchDeleteObjectsResult, Error> {
             parse_deleted(head, body)
         }
+
+        /// Deleting again deletes nothing more (keys already gone are reported deleted).
+        fn retry_safe(&self, _: &Request) -> bool {
+            true
+        }
     }
 
     impl Operation for DeleteObjectVersions {
@@ -276,6 +281,11 @@ mod wire {
             body: &[u8],
         ) -> Result<BatchDeleteObjectsResult, Error> {
             parse_deleted(head, body)
+        }
+
+        /// Deleting again deletes nothing more (keys already gone are reported deleted).
+        fn retry_safe(&self, _: &Request) -> bool {
+            true
         }
     }
 }

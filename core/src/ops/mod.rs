@@ -51,6 +51,16 @@ pub trait Operation {
     /// Operations whose body is object data (GetObject) read the head only; the driver streams
     /// the body. A non-2xx answer becomes [`Error::Server`].
     fn parse(&self, head: &ResponseHead, body: &[u8]) -> Result<Self::Output, Error>;
+
+    /// Whether a driver may send `request` (this operation's) again after a failure that a
+    /// retry can cure: a second attempt after one OSS carried out must do no harm. Every
+    /// method but POST by default; the POSTs that are safe say so (a second
+    /// InitMultipartUpload only leaves an empty upload behind, deleting twice deletes once, a
+    /// second CompleteMultipartUpload after one that succeeded answers `NoSuchUpload`), while
+    /// AppendObject is not: a repeated append would add the data twice or fail on its position.
+    fn retry_safe(&self, request: &Request) -> bool {
+        request.method() != crate::request::Method::Post
+    }
 }
 
 /// `Content-MD5`: base64 of the MD5 digest of `body` (oss2 sends it with some XML bodies, and

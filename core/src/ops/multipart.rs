@@ -136,6 +136,11 @@ impl Operation for InitMultipartUpload {
             upload_id: upload_id.to_string(),
         })
     }
+
+    /// A second upload started by a retry stays empty and can be aborted (or expires by lifecycle).
+    fn retry_safe(&self, _: &Request) -> bool {
+        true
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -457,6 +462,11 @@ impl Operation for CompleteMultipartUpload {
             crate::crc64::check_crc64(expected, head.header("x-oss-hash-crc64ecma"))?;
         }
         Ok(result)
+    }
+
+    /// If the first attempt completed the object, the retry answers `NoSuchUpload`: the caller can then check the object (resumable uploads do).
+    fn retry_safe(&self, _: &Request) -> bool {
+        true
     }
 }
 
