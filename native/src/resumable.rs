@@ -390,7 +390,7 @@ fn completed_earlier(
     let ours = info.content_length == Some(size)
         && expected_crc.is_some()
         && info.server_crc == expected_crc;
-    ours.then(|| PutObjectResult {
+    ours.then_some(PutObjectResult {
         result: info.result,
         etag: info.etag,
         crc: info.server_crc,
