@@ -15,7 +15,7 @@ use oss_core::ops::multipart::{
 };
 use oss_core::ops::object::{
     AppendObject, DeleteObject, GetObject, GetObjectAcl, GetObjectMeta, HeadObject, PutObject,
-    PutObjectAcl,
+    PutObjectAcl, PutObjectResult,
 };
 use oss_core::ops::service::{ListBuckets, ListObjects};
 use oss_core::ops::symlink::{GetSymlink, PutSymlink};
@@ -35,7 +35,7 @@ pub(crate) struct Call {
 }
 
 /// `options.signal`, an `AbortSignal` (kept out of the generic `execute`: one copy).
-fn signal(options: &JsValue) -> Result<Option<web_sys::AbortSignal>, Error> {
+pub(crate) fn signal(options: &JsValue) -> Result<Option<web_sys::AbortSignal>, Error> {
     match get(options, "signal").dyn_into::<web_sys::AbortSignal>() {
         Ok(signal) => Ok(Some(signal)),
         Err(value) if value.is_undefined() || value.is_null() => Ok(None),
@@ -44,21 +44,44 @@ fn signal(options: &JsValue) -> Result<Option<web_sys::AbortSignal>, Error> {
 }
 
 /// `{res}`, the part every result has.
-fn with_res(reply: &Reply) -> Object {
+pub(crate) fn with_res(reply: &Reply) -> Object {
     let result = object();
     set(&result, "res", js::res(&reply.head, &reply.url));
     result
 }
 
 /// An ETag as OSS sends it (in quotes), as ali-oss hands it on.
-fn quoted(etag: &str) -> String {
+pub(crate) fn quoted(etag: &str) -> String {
     format!("\"{etag}\"")
+}
+
+/// Bytes `start..end` of `data` (a Blob/File is sliced before it is read: only the slice is
+/// read), or all of it.
+pub(crate) async fn part_bytes(
+    data: &JsValue,
+    start: Option<f64>,
+    end: Option<f64>,
+) -> Result<Uint8Array, Error> {
+    if let (Some(blob), Some(start)) = (data.dyn_ref::<web_sys::Blob>(), start) {
+        let slice = blob
+            .slice_with_f64_and_f64(start, end.unwrap_or(blob.size()))
+            .map_err(Error::request)?;
+        return js::data(&slice.into()).await;
+    }
+    let bytes = js::data(data).await?;
+    if start.is_none() && end.is_none() {
+        return Ok(bytes);
+    }
+    let length = f64::from(bytes.length());
+    let start = start.unwrap_or(0.0).clamp(0.0, length) as u32;
+    let end = end.unwrap_or(length).clamp(0.0, length) as u32;
+    Ok(bytes.subarray(start, end.max(start)))
 }
 
 impl Call {
     /// Runs `op` through the driver, with the caller's `options.signal` (an `AbortSignal`) to
     /// cancel it.
-    async fn execute<O: Operation>(
+    pub(crate) async fn execute<O: Operation>(
         &self,
         op: &O,
         upload: Option<&Upload>,
@@ -71,7 +94,7 @@ impl Call {
             .await
     }
 
-    fn bucket(&self) -> Result<&str, Error> {
+    pub(crate) fn bucket(&self) -> Result<&str, Error> {
         self.bucket.as_deref().ok_or_else(|| {
             Error::argument("no bucket: pass `bucket` to the Client or call useBucket()")
         })
@@ -275,32 +298,10 @@ impl Call {
         end: Option<f64>,
         options: JsValue,
     ) -> Result<JsValue, Error> {
-        let data = match (data.dyn_ref::<web_sys::Blob>(), start, end) {
-            (Some(blob), Some(start), end) => blob
-                .slice_with_f64_and_f64(start, end.unwrap_or(blob.size()))
-                .map_err(Error::request)?
-                .into(),
-            _ => data,
-        };
-        let mut bytes = js::data(&data).await?;
-        if !data.is_instance_of::<web_sys::Blob>() && (start.is_some() || end.is_some()) {
-            let length = f64::from(bytes.length());
-            let start = start.unwrap_or(0.0).clamp(0.0, length) as u32;
-            let end = end.unwrap_or(length).clamp(0.0, length) as u32;
-            bytes = bytes.subarray(start, end.max(start));
-        }
-        let upload = Upload::new(bytes);
+        let upload = Upload::new(part_bytes(&data, start, end).await?);
         let progress = stream::progress(&options)?;
-        let mut op = UploadPart::new(
-            self.bucket()?,
-            &name,
-            &upload_id,
-            part_number,
-            Some(upload.len()),
-        );
-        op.headers = js::request_headers(&options)?;
         let (output, reply) = self
-            .execute(&op, Some(&upload), Answer::Xml, &options)
+            .send_part(&name, &upload_id, part_number, &upload, &options)
             .await?;
         let sent = upload.len() as f64;
         stream::report(progress.as_ref(), sent, sent);
@@ -317,6 +318,26 @@ impl Call {
             opt(output.crc.map(|c| c.to_string()).as_deref()),
         );
         Ok(result.into())
+    }
+
+    /// UploadPart of `upload` (the path `uploadPart` and `multipartUpload` share).
+    pub(crate) async fn send_part(
+        &self,
+        name: &str,
+        upload_id: &str,
+        part_number: u32,
+        upload: &Upload,
+        options: &JsValue,
+    ) -> Result<(PutObjectResult, Reply), Error> {
+        let mut op = UploadPart::new(
+            self.bucket()?,
+            name,
+            upload_id,
+            part_number,
+            Some(upload.len()),
+        );
+        op.headers = js::request_headers(options)?;
+        self.execute(&op, Some(upload), Answer::Xml, options).await
     }
 
     /// `parts`: `[{number, etag}]` as ali-oss takes them.

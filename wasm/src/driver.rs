@@ -62,6 +62,11 @@ impl Upload {
     pub(crate) fn len(&self) -> u64 {
         u64::from(self.bytes.length())
     }
+
+    /// The CRC-64 of these bytes alone.
+    pub(crate) fn crc(&self) -> u64 {
+        self.crc
+    }
 }
 
 /// The CRC-64 of JavaScript bytes, continuing `crc`. Always on the core's table engine: on

@@ -20,6 +20,7 @@ mod live_channel;
 mod multipart_list;
 mod pages;
 mod stream;
+mod upload;
 mod xmljs;
 
 use std::cell::Cell;
@@ -232,6 +233,66 @@ export interface CompleteMultipartUploadResult {
   etag?: string;
   crc64?: string;
   res: ResponseInfo;
+}
+
+/**
+ * Where a multipart upload stands, to resume it: plain data that survives JSON.stringify/parse
+ * (and a page reload; pick the same file again and pass it back as `checkpoint`).
+ */
+export interface Checkpoint {
+  /** The file uploaded: its size, and for a File its name and lastModified. */
+  file: { name?: string; size: number; lastModified?: number };
+  /** The object's name. */
+  name: string;
+  fileSize: number;
+  partSize: number;
+  uploadId: string;
+  /** The parts on the server, by number; `etag` in quotes, `crc64` in decimal. */
+  doneParts: Array<{ number: number; etag: string; size: number; crc64: string }>;
+}
+
+export interface MultipartUploadOptions extends PutOptions {
+  /** Parts in flight at once (default 5). */
+  parallel?: number;
+  /**
+   * Bytes per part (default 1 MiB, at least 100 KiB, grown so that there are at most 10000
+   * parts). Data of at most one part goes up in one PutObject instead.
+   */
+  partSize?: number;
+  /**
+   * Called after each part with the fraction of the bytes uploaded (it only grows) and the
+   * checkpoint to resume from, and once with exactly 1 and `null` when the object exists
+   * (after CompleteMultipartUpload). A returned Promise is waited for; what it throws fails
+   * the upload.
+   */
+  progress?: (p: number, checkpoint: Checkpoint | null, res: ResponseInfo) => void | Promise<void>;
+  /**
+   * Resumes the upload of a checkpoint: only the parts the server does not hold (with the
+   * checkpoint's ETag) are sent. A checkpoint of another object, another size, or (for a
+   * File) another name or lastModified is refused (TypeError, code InvalidArgument); an
+   * upload the server no longer has starts over.
+   */
+  checkpoint?: Checkpoint;
+  /**
+   * Cancels this upload only: its parts in flight are aborted and it rejects with an Error
+   * named 'cancel'. The upload stays on the server: resume it from `error.checkpoint`.
+   */
+  signal?: AbortSignal;
+}
+
+export interface MultipartUploadResult {
+  bucket: string;
+  name: string;
+  etag?: string;
+  /** The object's CRC-64, checked against the one combined from the parts'. */
+  crc64?: string;
+  res: ResponseInfo;
+}
+
+/** What multipartUpload rejects with: `name` 'cancel' after its signal fired. */
+export interface MultipartUploadError extends OssError {
+  /** Where the upload stands, to resume it (absent when it failed before it began). */
+  checkpoint?: Checkpoint;
 }
 
 export interface DeleteMultiOptions extends RequestOptions {
@@ -536,6 +597,27 @@ impl Client {
         #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
     ) -> Promise {
         self.call(|c| c.abort_multipart_upload(name, upload_id, options))
+    }
+
+    /// ali-oss's `multipartUpload`: a Blob/File (read a part at a time) or bytes in parts,
+    /// `parallel` at a time, with progress and a checkpoint to resume from; see
+    /// MultipartUploadOptions.
+    #[wasm_bindgen(
+        js_name = multipartUpload,
+        unchecked_return_type = "Promise<MultipartUploadResult>"
+    )]
+    pub fn multipart_upload(
+        &self,
+        name: String,
+        #[wasm_bindgen(unchecked_param_type = "Data")] file: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "MultipartUploadOptions")] options: JsValue,
+    ) -> Promise {
+        wasm_bindgen_futures::future_to_promise(upload::multipart_upload(
+            self.context(),
+            name,
+            file,
+            options,
+        ))
     }
 
     /// Sets an object's ACL (`default`, `private`, `public-read`, `public-read-write`).

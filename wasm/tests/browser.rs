@@ -139,3 +139,23 @@ async fn live_channels_browser() {
 async fn get_stream_slow_reader_browser() {
     get_stream_slow_reader(BUCKET).await;
 }
+
+#[wasm_bindgen_test]
+async fn multipart_upload_blob_browser() {
+    multipart_upload_blob(BUCKET).await;
+}
+
+#[wasm_bindgen_test]
+async fn multipart_upload_resume_browser() {
+    multipart_upload_resume(BUCKET).await;
+}
+
+#[wasm_bindgen_test]
+async fn multipart_upload_cancel_one_browser() {
+    multipart_upload_cancel_one(BUCKET).await;
+}
+
+#[wasm_bindgen_test]
+async fn multipart_upload_wrong_checkpoint_browser() {
+    multipart_upload_wrong_checkpoint(BUCKET).await;
+}

@@ -184,3 +184,23 @@ async fn delete_bucket_cors_node() {
 async fn get_stream_slow_reader_node() {
     get_stream_slow_reader(bucket().await).await;
 }
+
+#[wasm_bindgen_test]
+async fn multipart_upload_blob_node() {
+    multipart_upload_blob(bucket().await).await;
+}
+
+#[wasm_bindgen_test]
+async fn multipart_upload_resume_node() {
+    multipart_upload_resume(bucket().await).await;
+}
+
+#[wasm_bindgen_test]
+async fn multipart_upload_cancel_one_node() {
+    multipart_upload_cancel_one(bucket().await).await;
+}
+
+#[wasm_bindgen_test]
+async fn multipart_upload_wrong_checkpoint_node() {
+    multipart_upload_wrong_checkpoint(bucket().await).await;
+}

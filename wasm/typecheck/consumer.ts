@@ -3,6 +3,12 @@
 // expect-error directive below must meet an error, or tsc fails.
 import init, { Client } from 'oss-wasm';
 import type { OssError, ListResult, PutResult } from 'oss-wasm';
+import type {
+  Checkpoint,
+  MultipartUploadError,
+  MultipartUploadResult,
+  ResponseInfo,
+} from 'oss-wasm';
 
 export async function use(): Promise<void> {
   await init();
@@ -45,6 +51,31 @@ export async function use(): Promise<void> {
   const part = await client.uploadPart('big.bin', init1.uploadId, 1, file, 0, 10);
   await client.completeMultipartUpload('big.bin', init1.uploadId, [{ number: 1, etag: part.etag ?? '' }]);
   await client.abortMultipartUpload('big.bin', init1.uploadId);
+  const storage = new Map<string, string>();
+  const controller = new AbortController();
+  const uploaded: MultipartUploadResult = await client.multipartUpload('big.bin', file, {
+    parallel: 3,
+    partSize: 1 << 20,
+    mime: 'application/octet-stream',
+    signal: controller.signal,
+    progress: (p: number, checkpoint: Checkpoint | null, res: ResponseInfo) => {
+      if (checkpoint && p < 1) storage.set('big.bin', JSON.stringify(checkpoint));
+      void res.status;
+    },
+  });
+  const uploadedEtag: string | undefined = uploaded.etag;
+  void uploadedEtag;
+  const saved = storage.get('big.bin');
+  if (saved !== undefined) {
+    const checkpoint: Checkpoint = JSON.parse(saved);
+    const parts: number = checkpoint.doneParts.length;
+    void parts;
+    await client.multipartUpload('big.bin', file, { checkpoint }).catch((e: MultipartUploadError) => {
+      if (e.name === 'cancel' && e.checkpoint) void e.checkpoint.uploadId;
+    });
+  }
+  // @ts-expect-error a checkpoint is an object, not its JSON
+  await client.multipartUpload('big.bin', file, { checkpoint: '{}' });
   const appended = await client.append('log', 'line\n', { position: 0 });
   const next: string = appended.nextAppendPosition;
   await client.append('log', 'more', { position: next, initCrc: appended.crc64 });

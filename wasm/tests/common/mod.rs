@@ -1583,3 +1583,256 @@ pub async fn get_stream_slow_reader(bucket: &str) {
         .unwrap_or_else(|e| panic!("the stream outlives the timeout: {e:?}"));
     assert!(read == data, "the bytes differ");
 }
+
+// ---- multipartUpload -------------------------------------------------------------------------
+
+/// What a multipartUpload `progress` was called with: `p`, and the checkpoint as JSON (null
+/// once the object exists).
+type UploadCalls = std::rc::Rc<std::cell::RefCell<Vec<(f64, JsValue)>>>;
+
+/// A multipartUpload `progress` recording its calls; `then(call number)` runs after each.
+fn upload_recorder(mut then: impl FnMut(usize) + 'static) -> (JsValue, UploadCalls) {
+    let calls: UploadCalls = Default::default();
+    let seen = calls.clone();
+    let callback = Closure::<dyn FnMut(f64, JsValue, JsValue)>::new(
+        move |p: f64, checkpoint: JsValue, res: JsValue| {
+            assert!(
+                num(&res, "status") == 200.0,
+                "res is the part's ResponseInfo"
+            );
+            let json = if checkpoint.is_null() {
+                JsValue::NULL
+            } else {
+                js_sys::JSON::stringify(&checkpoint).unwrap().into()
+            };
+            let count = {
+                let mut calls = seen.borrow_mut();
+                calls.push((p, json));
+                calls.len()
+            };
+            then(count);
+        },
+    );
+    (callback.into_js_value(), calls)
+}
+
+fn blob(data: &[u8]) -> JsValue {
+    web_sys::Blob::new_with_u8_array_sequence(&Array::of1(&u8a(data)))
+        .unwrap()
+        .into()
+}
+
+fn parsed(json: &JsValue) -> JsValue {
+    js_sys::JSON::parse(&json.as_string().expect("a checkpoint")).unwrap()
+}
+
+fn done_parts(checkpoint: &JsValue) -> u32 {
+    Array::from(&get(checkpoint, "doneParts")).length()
+}
+
+/// An 8 MiB Blob in 1 MiB parts, 3 in flight: progress rises to exactly 1 (after the object
+/// exists, with no checkpoint), each part's call carries a JSON checkpoint; the bytes come
+/// back exact. Data of one part or less goes in one PutObject.
+pub async fn multipart_upload_blob(bucket: &str) {
+    let c = client(bucket);
+    let data = pattern(8 << 20);
+    let (progress, calls) = upload_recorder(|_| {});
+    let options = obj(&[
+        ("partSize", (1 << 20).into()),
+        ("parallel", 3.into()),
+        ("progress", progress),
+        ("mime", "application/x-test".into()),
+    ]);
+    let done = ok(c.multipart_upload("mpu/8mib".into(), blob(&data), options)).await;
+    assert_eq!(text(&done, "name"), "mpu/8mib");
+    assert_eq!(text(&done, "bucket"), bucket);
+    assert!(text(&done, "etag").starts_with('"'));
+    assert_eq!(
+        text(&done, "crc64"),
+        oss_core::crc64::checksum(&data).to_string()
+    );
+    let calls = calls.borrow().clone();
+    // One call per part (the last part's is the final 1).
+    assert_eq!(calls.len(), 8, "{calls:?}");
+    assert!(calls.windows(2).all(|w| w[0].0 < w[1].0), "{calls:?}");
+    assert_eq!(calls.last().unwrap().0, 1.0);
+    assert!(calls.last().unwrap().1.is_null());
+    for (i, (p, json)) in calls[..7].iter().enumerate() {
+        let checkpoint = parsed(json);
+        assert_eq!(done_parts(&checkpoint), i as u32 + 1);
+        assert_eq!(*p, f64::from(i as u32 + 1) / 8.0);
+        assert_eq!(num(&checkpoint, "fileSize"), data.len() as f64);
+        assert_eq!(num(&checkpoint, "partSize"), (1 << 20) as f64);
+        assert_eq!(text(&checkpoint, "name"), "mpu/8mib");
+    }
+    let got = ok(c.get("mpu/8mib".into(), NONE)).await;
+    assert!(bytes(&got, "content") == data, "the bytes differ");
+    assert_eq!(text(&got, "res.headers.content-type"), "application/x-test");
+
+    // At most one part: one PutObject, one progress call at 1.
+    let small = pattern(1000);
+    let (progress, calls) = upload_recorder(|_| {});
+    let done = ok(c.multipart_upload(
+        "mpu/small".into(),
+        u8a(&small),
+        obj(&[("progress", progress)]),
+    ))
+    .await;
+    assert_eq!(text(&done, "bucket"), bucket);
+    assert!(text(&done, "etag").starts_with('"'));
+    assert_eq!(calls.borrow().len(), 1);
+    assert_eq!(calls.borrow()[0].0, 1.0);
+    let got = ok(c.get("mpu/small".into(), NONE)).await;
+    assert_eq!(bytes(&got, "content"), small);
+}
+
+/// Cancelled through its signal from the progress callback after 3 parts, it rejects with
+/// 'cancel'; resumed from the last checkpoint (through JSON), only the missing parts are sent.
+pub async fn multipart_upload_resume(bucket: &str) {
+    let c = client(bucket);
+    // The suite runs twice on one emulator (V1, then V4).
+    ok(c.delete("mpu/resume".into(), NONE)).await;
+    let size = 100 * 1024;
+    let data = pattern(10 * size + 123);
+    let controller = web_sys::AbortController::new().unwrap();
+    let abort = controller.clone();
+    let (progress, calls) = upload_recorder(move |count| {
+        if count == 3 {
+            abort.abort();
+        }
+    });
+    let options = obj(&[
+        ("partSize", size.into()),
+        ("parallel", 2.into()),
+        ("progress", progress),
+        ("signal", controller.signal().into()),
+    ]);
+    let e = err(c.multipart_upload("mpu/resume".into(), blob(&data), options)).await;
+    assert_eq!(text(&e, "name"), "cancel");
+    assert!(done_parts(&get(&e, "checkpoint")) >= 3);
+    assert_eq!(calls.borrow().len(), 3, "no progress after the cancel");
+    // Not completed.
+    let missing = err(c.head("mpu/resume".into(), NONE)).await;
+    assert_eq!(num(&missing, "status"), 404.0);
+
+    let checkpoint = parsed(&calls.borrow()[2].1);
+    assert_eq!(done_parts(&checkpoint), 3);
+    let upload_id = text(&checkpoint, "uploadId");
+    let (progress, calls) = upload_recorder(|_| {});
+    let options = obj(&[
+        ("checkpoint", checkpoint),
+        ("parallel", 3.into()),
+        ("progress", progress),
+    ]);
+    // The same bytes picked again (another Blob).
+    let done = ok(c.multipart_upload("mpu/resume".into(), blob(&data), options)).await;
+    let calls = calls.borrow().clone();
+    // 11 parts, 3 on the server: 8 sent, one call each.
+    assert_eq!(calls.len(), 8, "{calls:?}");
+    for (i, (_, json)) in calls[..7].iter().enumerate() {
+        let checkpoint = parsed(json);
+        assert_eq!(text(&checkpoint, "uploadId"), upload_id);
+        assert_eq!(done_parts(&checkpoint), 3 + i as u32 + 1);
+    }
+    assert!(calls[0].0 > 3.0 / 11.0);
+    assert!(calls.windows(2).all(|w| w[0].0 < w[1].0), "{calls:?}");
+    assert_eq!(calls.last().unwrap().0, 1.0);
+    assert_eq!(
+        text(&done, "crc64"),
+        oss_core::crc64::checksum(&data).to_string()
+    );
+    let got = ok(c.get("mpu/resume".into(), NONE)).await;
+    assert!(bytes(&got, "content") == data, "the bytes differ");
+}
+
+/// Two uploads on one client; one is cancelled through its signal while parts are in
+/// flight: it rejects with 'cancel', the other completes with its bytes exact.
+pub async fn multipart_upload_cancel_one(bucket: &str) {
+    let c = client(bucket);
+    ok(c.delete("mpu/cancelled".into(), NONE)).await;
+    let size = 256 * 1024;
+    let a = pattern(8 * size);
+    let b: Vec<u8> = pattern(8 * size + 1).into_iter().rev().collect();
+    let controller = web_sys::AbortController::new().unwrap();
+    let abort = controller.clone();
+    let (progress, _) = upload_recorder(move |count| {
+        if count == 2 {
+            abort.abort();
+        }
+    });
+    let cancelled = c.multipart_upload(
+        "mpu/cancelled".into(),
+        blob(&a),
+        obj(&[
+            ("partSize", size.into()),
+            ("parallel", 2.into()),
+            ("progress", progress),
+            ("signal", controller.signal().into()),
+        ]),
+    );
+    let (progress, calls) = upload_recorder(|_| {});
+    let other = c.multipart_upload(
+        "mpu/other".into(),
+        blob(&b),
+        obj(&[
+            ("partSize", size.into()),
+            ("parallel", 2.into()),
+            ("progress", progress),
+        ]),
+    );
+    let e = err(cancelled).await;
+    assert_eq!(text(&e, "name"), "cancel");
+    assert_eq!(num(&e, "status"), 0.0);
+    assert!(
+        calls.borrow().len() < 9,
+        "the other upload was still running"
+    );
+    let done = ok(other).await;
+    assert_eq!(calls.borrow().len(), 9);
+    assert_eq!(text(&done, "name"), "mpu/other");
+    let got = ok(c.get("mpu/other".into(), NONE)).await;
+    assert!(bytes(&got, "content") == b, "the bytes differ");
+    let missing = err(c.head("mpu/cancelled".into(), NONE)).await;
+    assert_eq!(num(&missing, "status"), 404.0);
+}
+
+/// A checkpoint for another size or another object is refused (TypeError, InvalidArgument);
+/// one whose upload the server no longer has starts over.
+pub async fn multipart_upload_wrong_checkpoint(bucket: &str) {
+    let c = client(bucket);
+    let data = pattern(300 * 1024);
+    let checkpoint = |size: usize, name: &str, upload_id: &str| {
+        js_sys::JSON::parse(&format!(
+            r#"{{"file":{{"size":{size}}},"name":"{name}","fileSize":{size},"partSize":102400,"uploadId":"{upload_id}","doneParts":[{{"number":1,"etag":"\"00\"","size":102400,"crc64":"1"}}]}}"#
+        ))
+        .unwrap()
+    };
+    let init = ok(c.init_multipart_upload("mpu/wrong".into(), NONE)).await;
+    let upload_id = text(&init, "uploadId");
+    for wrong in [
+        checkpoint(data.len() + 1, "mpu/wrong", &upload_id),
+        checkpoint(data.len(), "mpu/other-name", &upload_id),
+    ] {
+        let options = obj(&[("checkpoint", wrong)]);
+        let e = err(c.multipart_upload("mpu/wrong".into(), blob(&data), options)).await;
+        assert_eq!(text(&e, "name"), "TypeError");
+        assert_eq!(text(&e, "code"), "InvalidArgument");
+        assert!(text(&e, "message").contains("checkpoint"));
+    }
+    // The right file, but the upload was aborted: a new one, every part sent.
+    ok(c.abort_multipart_upload("mpu/wrong".into(), upload_id.clone(), NONE)).await;
+    let (progress, calls) = upload_recorder(|_| {});
+    let options = obj(&[
+        (
+            "checkpoint",
+            checkpoint(data.len(), "mpu/wrong", &upload_id),
+        ),
+        ("progress", progress),
+    ]);
+    ok(c.multipart_upload("mpu/wrong".into(), blob(&data), options)).await;
+    let calls = calls.borrow().clone();
+    assert_eq!(calls.len(), 3);
+    assert_ne!(text(&parsed(&calls[0].1), "uploadId"), upload_id);
+    let got = ok(c.get("mpu/wrong".into(), NONE)).await;
+    assert!(bytes(&got, "content") == data, "the bytes differ");
+}
