@@ -54,9 +54,24 @@ pub(crate) fn job<O: Operation + 'static>(
     Ok(Box::new(Job(op, then)))
 }
 
-/// `op`, answering `{res}` only.
-pub(crate) fn plain<O: Operation + 'static>(op: O) -> Result<Box<dyn Step>, Error> {
-    job(op, |_, _, _| Ok(()))
+/// `op`, answering `{res}` only: operations whose output is the answer's status, which the
+/// driver has checked (their parser would only check it again).
+pub(crate) fn plain<O: Operation<Output = oss_core::RequestResult> + 'static>(
+    op: O,
+) -> Result<Box<dyn Step>, Error> {
+    Ok(Box::new(Plain(op)))
+}
+
+struct Plain<O>(O);
+
+impl<O: Operation> Step for Plain<O> {
+    fn request(&self) -> Result<Request, ClientError> {
+        self.0.request()
+    }
+
+    fn finish(self: Box<Self>, _: &Reply, _: &Object) -> Result<(), Error> {
+        Ok(())
+    }
 }
 
 /// A step built by code that may refuse its input.
