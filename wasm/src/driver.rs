@@ -143,7 +143,11 @@ impl Driver {
         answer: Answer,
         signal: Option<&AbortSignal>,
     ) -> Result<(O::Output, Reply), Error> {
-        let reply = self.send(op.request()?, upload, answer, signal).await?;
+        let request = op.request()?;
+        let retry_safe = op.retry_safe(&request);
+        let reply = self
+            .send(request, retry_safe, upload, answer, signal)
+            .await?;
         let output = match &reply.data {
             // Object data stays in JavaScript: the parser reads the head.
             Some(_) => op.parse(&reply.head, &[]),
@@ -156,19 +160,20 @@ impl Driver {
 
     /// Sends `request` until an answer is final: a success, or a failure that no retry may
     /// cure. A failure is sent again while `retry_max` allows, after a pause, when a retry can
-    /// cure it and the method is idempotent (POST is not). A refused clock is retried once
+    /// cure it and the request is `retry_safe` (as its operation says: every method but POST,
+    /// and the POSTs that are safe to repeat). A refused clock is retried once
     /// whatever the method: OSS refuses it before doing anything, and the offset is corrected
     /// first. Credentials OSS refuses are renewed and retried once when `refreshSTSToken`
     /// is set. The caller's `signal` cancels the call: the request in flight, and any retry.
     async fn send(
         &self,
         request: oss_core::Request,
+        idempotent: bool,
         upload: Option<&Upload>,
         answer: Answer,
         signal: Option<&AbortSignal>,
     ) -> Result<Reply, Error> {
         let cancelled = || signal.is_some_and(AbortSignal::aborted);
-        let idempotent = request.method() != Method::Post;
         let mut attempt = 0;
         let mut skew_retried = false;
         let mut renewed = false;
