@@ -175,15 +175,16 @@ pub(crate) async fn multipart_upload(
                         && l.size == part.size
                         && l.crc.is_none_or(|crc| crc == part.crc)
                 });
+                let at = kept.partition_point(|k: &Part| k.number < part.number);
                 if on_server
                     && part.number <= parts
                     && part.size == part_length(part.number)
-                    && !kept.iter().any(|k: &Part| k.number == part.number)
+                    && kept.get(at).is_none_or(|k| k.number != part.number)
                 {
-                    kept.push(part);
+                    // By number (no sort in the module).
+                    kept.insert(at, part);
                 }
             }
-            kept.sort_by_key(|p| p.number);
             resumed = Some((upload_id, kept));
         }
     }
