@@ -51,6 +51,12 @@ pub(crate) fn with_res(reply: &Reply) -> Object {
 }
 
 /// An ETag as OSS sends it (in quotes), as ali-oss hands it on.
+/// `etag` (quoted, as ali-oss gives it) and `crc64` (decimal) of an upload's answer.
+pub(crate) fn set_etag_crc(result: &Object, etag: Option<&str>, crc: Option<u64>) {
+    set(result, "etag", opt(etag.map(quoted).as_deref()));
+    set(result, "crc64", opt(crc.map(|c| c.to_string()).as_deref()));
+}
+
 pub(crate) fn quoted(etag: &str) -> String {
     format!("\"{etag}\"")
 }
@@ -128,16 +134,7 @@ impl Call {
         let result = with_res(&reply);
         set(&result, "name", name.as_str());
         set(&result, "url", self.object_url(bucket, &name));
-        set(
-            &result,
-            "etag",
-            opt(output.etag.map(|e| quoted(&e)).as_deref()),
-        );
-        set(
-            &result,
-            "crc64",
-            opt(output.crc.map(|c| c.to_string()).as_deref()),
-        );
+        set_etag_crc(&result, output.etag.as_deref(), output.crc);
         Ok(result.into())
     }
 
@@ -173,16 +170,7 @@ impl Call {
         let result = with_res(&reply);
         set(&result, "name", name.as_str());
         set(&result, "url", self.object_url(bucket, &name));
-        set(
-            &result,
-            "etag",
-            opt(output.etag.map(|e| quoted(&e)).as_deref()),
-        );
-        set(
-            &result,
-            "crc64",
-            opt(output.crc.map(|c| c.to_string()).as_deref()),
-        );
+        set_etag_crc(&result, output.etag.as_deref(), output.crc);
         set(
             &result,
             "nextAppendPosition",
@@ -307,16 +295,7 @@ impl Call {
         stream::report(progress.as_ref(), sent, sent);
         let result = with_res(&reply);
         set(&result, "name", name.as_str());
-        set(
-            &result,
-            "etag",
-            opt(output.etag.map(|e| quoted(&e)).as_deref()),
-        );
-        set(
-            &result,
-            "crc64",
-            opt(output.crc.map(|c| c.to_string()).as_deref()),
-        );
+        set_etag_crc(&result, output.etag.as_deref(), output.crc);
         Ok(result.into())
     }
 
@@ -368,16 +347,7 @@ impl Call {
         let result = with_res(&reply);
         set(&result, "bucket", bucket);
         set(&result, "name", name.as_str());
-        set(
-            &result,
-            "etag",
-            opt(output.etag.map(|e| quoted(&e)).as_deref()),
-        );
-        set(
-            &result,
-            "crc64",
-            opt(output.crc.map(|c| c.to_string()).as_deref()),
-        );
+        set_etag_crc(&result, output.etag.as_deref(), output.crc);
         Ok(result.into())
     }
 

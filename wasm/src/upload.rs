@@ -20,7 +20,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
 
-use crate::api::{self, Call, quoted, with_res};
+use crate::api::{self, Call, quoted, set_etag_crc, with_res};
 use crate::driver::{Answer, Upload};
 use crate::error::Error;
 use crate::js::{self, get, number, object, opt, set, string};
@@ -253,16 +253,7 @@ pub(crate) async fn multipart_upload(
     let result = with_res(&reply);
     set(&result, "bucket", bucket);
     set(&result, "name", name.as_str());
-    set(
-        &result,
-        "etag",
-        opt(output.etag.map(|e| quoted(&e)).as_deref()),
-    );
-    set(
-        &result,
-        "crc64",
-        opt(output.crc.map(|c| c.to_string()).as_deref()),
-    );
+    set_etag_crc(&result, output.etag.as_deref(), output.crc);
     // 1 only now that the object exists; no checkpoint: there is nothing left to resume.
     report(
         job.progress.as_ref(),
