@@ -681,3 +681,99 @@ fn sigkill_midway_download_resumes_exactly() {
     assert_eq!(files(dir.path()), ["out"]);
     assert_eq!(checkpoints(dir.path()), 0);
 }
+
+/// A TCP relay in front of the emulator that lets the first CompleteMultipartUpload through
+/// but drops its answer (the connection is closed instead): OSS completed the object, the
+/// client never heard. Answers whether it has dropped one.
+fn relay_losing_first_complete(
+    upstream: std::net::SocketAddr,
+) -> (String, Arc<std::sync::atomic::AtomicBool>) {
+    use std::io::Write as _;
+    use std::net::{Shutdown, TcpListener, TcpStream};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let dropped = Arc::new(AtomicBool::new(false));
+    let done = dropped.clone();
+    std::thread::spawn(move || {
+        for client in listener.incoming() {
+            let Ok(mut client) = client else { continue };
+            let Ok(mut server) = TcpStream::connect(upstream) else {
+                continue;
+            };
+            // Set before the Complete's bytes reach the emulator, so its answer cannot slip
+            // through first.
+            let cut = Arc::new(AtomicBool::new(false));
+            let (mut client_out, mut server_in) =
+                (client.try_clone().unwrap(), server.try_clone().unwrap());
+            let cut_answer = cut.clone();
+            std::thread::spawn(move || {
+                let mut buffer = vec![0u8; 64 * 1024];
+                loop {
+                    let n = match server_in.read(&mut buffer) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => n,
+                    };
+                    if cut_answer.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    if client_out.write_all(&buffer[..n]).is_err() {
+                        break;
+                    }
+                }
+                let _ = client_out.shutdown(Shutdown::Both);
+            });
+            let done = done.clone();
+            std::thread::spawn(move || {
+                let mut buffer = vec![0u8; 64 * 1024];
+                loop {
+                    let n = match client.read(&mut buffer) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => n,
+                    };
+                    let chunk = &buffer[..n];
+                    let line = chunk.split(|b| *b == b'\n').next().unwrap_or_default();
+                    let is_complete =
+                        line.starts_with(b"POST ") && line.windows(9).any(|w| w == b"uploadId=");
+                    if is_complete && !done.swap(true, Ordering::SeqCst) {
+                        cut.store(true, Ordering::SeqCst);
+                    }
+                    if server.write_all(chunk).is_err() {
+                        break;
+                    }
+                }
+                let _ = server.shutdown(Shutdown::Write);
+            });
+        }
+    });
+    (url, dropped)
+}
+
+/// A Complete whose answer is lost is sent again; OSS then answers NoSuchUpload (the upload
+/// became the object), and the upload is accepted because the object has the parts' size
+/// and CRC-64.
+#[test]
+fn a_complete_whose_answer_was_lost_is_recognised() {
+    let (server, _) = setup("lost-complete", None, 3);
+    let (url, dropped) = relay_losing_first_complete(server.addr());
+    let options = Options {
+        retry: RetryPolicy {
+            max_attempts: 3,
+            base_delay: Duration::from_millis(1),
+            max_delay: Duration::from_millis(5),
+        },
+        ..Options::default()
+    };
+    let bucket = Bucket::with_options(signer(), &url, "lost-complete", &options).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let data = pattern(3 * MIB as usize + 77, 3);
+    let path = source_file(dir.path(), "source", &data);
+    let result = resumable_upload(&bucket, "k", &path, options(dir.path(), MIB, 2)).unwrap();
+    assert!(
+        dropped.load(std::sync::atomic::Ordering::SeqCst),
+        "the relay never saw a Complete"
+    );
+    assert_eq!(result.parts_uploaded, 4);
+    assert_eq!(result.result.crc, Some(checksum(&data)));
+    assert_eq!(get(&bucket, "k"), data);
+}
