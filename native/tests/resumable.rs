@@ -756,7 +756,7 @@ fn relay_losing_first_complete(
 fn a_complete_whose_answer_was_lost_is_recognised() {
     let (server, _) = setup("lost-complete", None, 3);
     let (url, dropped) = relay_losing_first_complete(server.addr());
-    let options = Options {
+    let client_options = Options {
         retry: RetryPolicy {
             max_attempts: 3,
             base_delay: Duration::from_millis(1),
@@ -764,7 +764,7 @@ fn a_complete_whose_answer_was_lost_is_recognised() {
         },
         ..Options::default()
     };
-    let bucket = Bucket::with_options(signer(), &url, "lost-complete", &options).unwrap();
+    let bucket = Bucket::with_options(signer(), &url, "lost-complete", &client_options).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let data = pattern(3 * MIB as usize + 77, 3);
     let path = source_file(dir.path(), "source", &data);
