@@ -343,56 +343,92 @@ fn checkpointed(dir: &Path, suffix: &str) -> usize {
     0
 }
 
-/// A TCP relay in front of the emulator that counts the requests going through it that carry
-/// `needle` (`partNumber=` for UploadPart, `bytes=` for ranged GETs), whoever sends them: the
-/// server's own count, child processes included.
-fn counting_relay(
-    upstream: std::net::SocketAddr,
-    needle: &'static [u8],
-) -> (String, Arc<std::sync::atomic::AtomicUsize>) {
+/// A TCP relay in front of the emulator. `watch` makes, for every connection, a function
+/// that sees each chunk the client sends before it goes on, and answers whether the server's
+/// answers on that connection are to be dropped from then on (the connection is closed
+/// instead of answering).
+fn relay<W>(upstream: std::net::SocketAddr, watch: impl Fn() -> W + Send + 'static) -> String
+where
+    W: FnMut(&[u8]) -> bool + Send + 'static,
+{
     use std::io::Write as _;
     use std::net::{Shutdown, TcpListener, TcpStream};
-    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::atomic::{AtomicBool, Ordering};
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
-    let count = Arc::new(AtomicUsize::new(0));
-    let counter = count.clone();
     std::thread::spawn(move || {
         for client in listener.incoming() {
             let Ok(mut client) = client else { continue };
             let Ok(mut server) = TcpStream::connect(upstream) else {
                 continue;
             };
+            // Set before the chunk that sets it reaches the server, so its answer cannot slip
+            // through first.
+            let cut = Arc::new(AtomicBool::new(false));
             let (mut client_out, mut server_in) =
                 (client.try_clone().unwrap(), server.try_clone().unwrap());
+            let cut_answers = cut.clone();
             std::thread::spawn(move || {
-                let _ = std::io::copy(&mut server_in, &mut client_out);
+                let mut buffer = vec![0u8; 64 * 1024];
+                loop {
+                    let n = match server_in.read(&mut buffer) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => n,
+                    };
+                    if cut_answers.load(Ordering::SeqCst)
+                        || client_out.write_all(&buffer[..n]).is_err()
+                    {
+                        break;
+                    }
+                }
                 let _ = client_out.shutdown(Shutdown::Both);
             });
-            let counter = counter.clone();
+            let mut watcher = watch();
             std::thread::spawn(move || {
-                // The last bytes of the previous read, so a needle split across reads counts.
-                let mut window = Vec::new();
                 let mut buffer = vec![0u8; 64 * 1024];
                 loop {
                     let n = match client.read(&mut buffer) {
                         Ok(0) | Err(_) => break,
                         Ok(n) => n,
                     };
-                    window.extend_from_slice(&buffer[..n]);
-                    let found = window
-                        .windows(needle.len())
-                        .filter(|w| *w == needle)
-                        .count();
-                    counter.fetch_add(found, Ordering::SeqCst);
-                    let keep = window.len().min(needle.len() - 1);
-                    window.drain(..window.len() - keep);
+                    if watcher(&buffer[..n]) {
+                        cut.store(true, Ordering::SeqCst);
+                    }
                     if server.write_all(&buffer[..n]).is_err() {
                         break;
                     }
                 }
                 let _ = server.shutdown(Shutdown::Write);
             });
+        }
+    });
+    url
+}
+
+/// A relay that counts the requests going through it that carry `needle` (`partNumber=` for
+/// UploadPart, `bytes=` for ranged GETs), whoever sends them: the server's own count, child
+/// processes included.
+fn counting_relay(
+    upstream: std::net::SocketAddr,
+    needle: &'static [u8],
+) -> (String, Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let count = Arc::new(AtomicUsize::new(0));
+    let counter = count.clone();
+    let url = relay(upstream, move || {
+        let counter = counter.clone();
+        // The last bytes of the previous chunk, so a needle split across reads counts.
+        let mut window = Vec::new();
+        move |chunk: &[u8]| {
+            window.extend_from_slice(chunk);
+            let found = window
+                .windows(needle.len())
+                .filter(|w| *w == needle)
+                .count();
+            counter.fetch_add(found, Ordering::SeqCst);
+            let keep = window.len().min(needle.len() - 1);
+            window.drain(..window.len() - keep);
+            false
         }
     });
     (url, count)
@@ -682,68 +718,21 @@ fn sigkill_midway_download_resumes_exactly() {
     assert_eq!(checkpoints(dir.path()), 0);
 }
 
-/// A TCP relay in front of the emulator that lets the first CompleteMultipartUpload through
-/// but drops its answer (the connection is closed instead): OSS completed the object, the
-/// client never heard. Answers whether it has dropped one.
+/// A relay that lets the first CompleteMultipartUpload through but drops its answer: OSS
+/// completed the object, the client never heard. Answers whether it has dropped one.
 fn relay_losing_first_complete(
     upstream: std::net::SocketAddr,
 ) -> (String, Arc<std::sync::atomic::AtomicBool>) {
-    use std::io::Write as _;
-    use std::net::{Shutdown, TcpListener, TcpStream};
     use std::sync::atomic::{AtomicBool, Ordering};
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
     let dropped = Arc::new(AtomicBool::new(false));
     let done = dropped.clone();
-    std::thread::spawn(move || {
-        for client in listener.incoming() {
-            let Ok(mut client) = client else { continue };
-            let Ok(mut server) = TcpStream::connect(upstream) else {
-                continue;
-            };
-            // Set before the Complete's bytes reach the emulator, so its answer cannot slip
-            // through first.
-            let cut = Arc::new(AtomicBool::new(false));
-            let (mut client_out, mut server_in) =
-                (client.try_clone().unwrap(), server.try_clone().unwrap());
-            let cut_answer = cut.clone();
-            std::thread::spawn(move || {
-                let mut buffer = vec![0u8; 64 * 1024];
-                loop {
-                    let n = match server_in.read(&mut buffer) {
-                        Ok(0) | Err(_) => break,
-                        Ok(n) => n,
-                    };
-                    if cut_answer.load(Ordering::SeqCst) {
-                        break;
-                    }
-                    if client_out.write_all(&buffer[..n]).is_err() {
-                        break;
-                    }
-                }
-                let _ = client_out.shutdown(Shutdown::Both);
-            });
-            let done = done.clone();
-            std::thread::spawn(move || {
-                let mut buffer = vec![0u8; 64 * 1024];
-                loop {
-                    let n = match client.read(&mut buffer) {
-                        Ok(0) | Err(_) => break,
-                        Ok(n) => n,
-                    };
-                    let chunk = &buffer[..n];
-                    let line = chunk.split(|b| *b == b'\n').next().unwrap_or_default();
-                    let is_complete =
-                        line.starts_with(b"POST ") && line.windows(9).any(|w| w == b"uploadId=");
-                    if is_complete && !done.swap(true, Ordering::SeqCst) {
-                        cut.store(true, Ordering::SeqCst);
-                    }
-                    if server.write_all(chunk).is_err() {
-                        break;
-                    }
-                }
-                let _ = server.shutdown(Shutdown::Write);
-            });
+    let url = relay(upstream, move || {
+        let done = done.clone();
+        move |chunk: &[u8]| {
+            let line = chunk.split(|b| *b == b'\n').next().unwrap_or_default();
+            let is_complete =
+                line.starts_with(b"POST ") && line.windows(9).any(|w| w == b"uploadId=");
+            is_complete && !done.swap(true, Ordering::SeqCst)
         }
     });
     (url, dropped)
