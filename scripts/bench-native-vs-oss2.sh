@@ -34,36 +34,9 @@ if ! "$venv/bin/python" -c 'import oss2, sys; sys.exit(oss2.__version__ != "2.19
 fi
 python="$venv/bin/python"
 
-echo "==> building oss-emulator and transfer_bench (release)"
-cargo build --release --quiet -p oss-emulator --bin oss-emulator -p oss-native --example transfer_bench
-target="${CARGO_TARGET_DIR:-target}/release"
-emulator="$target/oss-emulator"
-native="$target/examples/transfer_bench"
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/oss-native-vs-oss2.XXXXXX")
-pid=
-cleanup() {
-  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-mkdir "$work/data" "$work/checkpoints"
-"$emulator" --listen 127.0.0.1:0 --data-dir "$work/data" >"$work/banner" 2>"$work/stderr" &
-pid=$!
-for _ in $(seq 100); do
-  grep -q '^access key secret' "$work/banner" 2>/dev/null && break
-  sleep 0.1
-done
-OSS_ENDPOINT=$(sed -n 's/^listening on //p' "$work/banner")
-OSS_ACCESS_KEY_ID=$(sed -n 's/^access key id: //p' "$work/banner")
-OSS_ACCESS_KEY_SECRET=$(sed -n 's/^access key secret: //p' "$work/banner")
-if [ -z "$OSS_ENDPOINT" ] || [ -z "$OSS_ACCESS_KEY_SECRET" ]; then
-  cat "$work/banner" "$work/stderr"
-  exit 1
-fi
-export OSS_ENDPOINT OSS_ACCESS_KEY_ID OSS_ACCESS_KEY_SECRET OSS_BUCKET=bench-native-vs-oss2
-export BENCH_CHECKPOINT_DIR="$work/checkpoints"
+# shellcheck source=scripts/lib/bench-emulator.sh
+source scripts/lib/bench-emulator.sh
+start_bench_emulator bench-native-vs-oss2
 "$native" create-bucket
 echo "    emulator pid $pid at $OSS_ENDPOINT, data in $work/data"
 echo "    oss2 $("$python" -c 'import oss2; print(oss2.__version__)'), crcmod: $("$python" scripts/bench_oss2.py crcmod)"

@@ -30,37 +30,10 @@ export BENCH_PART_MIB=${BENCH_PART_MIB:-10} BENCH_THREADS=${BENCH_THREADS:-4}
 export BENCH_RETRY_ATTEMPTS=${BENCH_RETRY_ATTEMPTS:-10} BENCH_RETRY_BASE_MS=10 BENCH_RETRY_MAX_MS=1000
 export BENCH_CALLS=${BENCH_CALLS:-5}
 
-echo "==> building oss-emulator and transfer_bench (release)"
-cargo build --release --quiet -p oss-emulator --bin oss-emulator -p oss-native --example transfer_bench
-target="${CARGO_TARGET_DIR:-target}/release"
-emulator="$target/oss-emulator"
-native="$target/examples/transfer_bench"
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/oss-resumable-503.XXXXXX")
-pid=
-cleanup() {
-  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
 faults="seed=$seed,error503=0.1"
-mkdir "$work/data" "$work/checkpoints"
-"$emulator" --listen 127.0.0.1:0 --data-dir "$work/data" --faults "$faults" >"$work/banner" 2>"$work/stderr" &
-pid=$!
-for _ in $(seq 100); do
-  grep -q '^access key secret' "$work/banner" 2>/dev/null && break
-  sleep 0.1
-done
-OSS_ENDPOINT=$(sed -n 's/^listening on //p' "$work/banner")
-OSS_ACCESS_KEY_ID=$(sed -n 's/^access key id: //p' "$work/banner")
-OSS_ACCESS_KEY_SECRET=$(sed -n 's/^access key secret: //p' "$work/banner")
-if [ -z "$OSS_ENDPOINT" ] || [ -z "$OSS_ACCESS_KEY_SECRET" ]; then
-  cat "$work/banner" "$work/stderr"
-  exit 1
-fi
-export OSS_ENDPOINT OSS_ACCESS_KEY_ID OSS_ACCESS_KEY_SECRET OSS_BUCKET=bench-resumable-503
-export BENCH_CHECKPOINT_DIR="$work/checkpoints"
+# shellcheck source=scripts/lib/bench-emulator.sh
+source scripts/lib/bench-emulator.sh
+start_bench_emulator bench-resumable-503 --faults "$faults"
 echo "    emulator pid $pid at $OSS_ENDPOINT, faults $faults"
 # PutBucket is idempotent: the driver retries its 503s like any other.
 "$native" create-bucket
