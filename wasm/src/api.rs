@@ -5,20 +5,18 @@ use std::rc::Rc;
 
 use js_sys::{Array, Object, Uint8Array};
 use oss_core::ops::bucket::{
-    BucketCors, BucketCreateConfig, CorsRule, CreateBucket, DeleteBucket, GetBucketCors,
-    PutBucketCors,
+    BucketCors, BucketCreateConfig, CorsRule, CreateBucket, GetBucketCors, PutBucketCors,
 };
 use oss_core::ops::copy::CopyObject;
 use oss_core::ops::delete_objects::BatchDeleteObjects;
 use oss_core::ops::multipart::{
-    AbortMultipartUpload, CompleteMultipartUpload, InitMultipartUpload, PartInfo, UploadPart,
+    CompleteMultipartUpload, InitMultipartUpload, PartInfo, UploadPart,
 };
 use oss_core::ops::object::{
-    AppendObject, DeleteObject, GetObject, GetObjectAcl, GetObjectMeta, HeadObject, PutObject,
-    PutObjectAcl, PutObjectResult,
+    AppendObject, GetObject, GetObjectAcl, GetObjectMeta, HeadObject, PutObject, PutObjectResult,
 };
 use oss_core::ops::service::{ListBuckets, ListObjects};
-use oss_core::ops::symlink::{GetSymlink, PutSymlink};
+use oss_core::ops::symlink::GetSymlink;
 use oss_core::ops::{Operation, Paginated as _};
 use oss_core::{Method, Request};
 use wasm_bindgen::{JsCast, JsValue};
@@ -248,13 +246,6 @@ impl Call {
         Ok(result.into())
     }
 
-    pub(crate) async fn delete(self, name: String, options: JsValue) -> Result<JsValue, Error> {
-        let mut op = DeleteObject::new(self.bucket()?, &name);
-        op.headers = js::request_headers(&options)?;
-        let (_, reply) = self.execute(&op, None, Answer::Xml, &options).await?;
-        Ok(with_res(&reply).into())
-    }
-
     pub(crate) async fn init_multipart_upload(
         self,
         name: String,
@@ -351,30 +342,6 @@ impl Call {
         Ok(result.into())
     }
 
-    pub(crate) async fn abort_multipart_upload(
-        self,
-        name: String,
-        upload_id: String,
-        options: JsValue,
-    ) -> Result<JsValue, Error> {
-        let mut op = AbortMultipartUpload::new(self.bucket()?, &name, &upload_id);
-        op.headers = js::request_headers(&options)?;
-        let (_, reply) = self.execute(&op, None, Answer::Xml, &options).await?;
-        Ok(with_res(&reply).into())
-    }
-
-    pub(crate) async fn put_acl(
-        self,
-        name: String,
-        acl: String,
-        options: JsValue,
-    ) -> Result<JsValue, Error> {
-        let mut op = PutObjectAcl::new(self.bucket()?, &name, &acl);
-        op.headers = js::request_headers(&options)?;
-        let (_, reply) = self.execute(&op, None, Answer::Xml, &options).await?;
-        Ok(with_res(&reply).into())
-    }
-
     pub(crate) async fn get_acl(self, name: String, options: JsValue) -> Result<JsValue, Error> {
         let mut op = GetObjectAcl::new(self.bucket()?, &name);
         op.headers = js::request_headers(&options)?;
@@ -382,18 +349,6 @@ impl Call {
         let result = with_res(&reply);
         set(&result, "acl", output.acl.as_str());
         Ok(result.into())
-    }
-
-    pub(crate) async fn put_symlink(
-        self,
-        name: String,
-        target: String,
-        options: JsValue,
-    ) -> Result<JsValue, Error> {
-        let mut op = PutSymlink::new(self.bucket()?, &target, &name);
-        op.headers = js::request_headers(&options)?;
-        let (_, reply) = self.execute(&op, None, Answer::Xml, &options).await?;
-        Ok(with_res(&reply).into())
     }
 
     pub(crate) async fn get_symlink(
@@ -556,18 +511,6 @@ impl Call {
         let result = with_res(&reply);
         set(&result, "bucket", name.as_str());
         Ok(result.into())
-    }
-
-    pub(crate) async fn delete_bucket(self, name: String) -> Result<JsValue, Error> {
-        let (_, reply) = self
-            .execute(
-                &DeleteBucket::new(&name),
-                None,
-                Answer::Xml,
-                &JsValue::UNDEFINED,
-            )
-            .await?;
-        Ok(with_res(&reply).into())
     }
 
     pub(crate) async fn list_buckets(self, query: JsValue) -> Result<JsValue, Error> {

@@ -32,6 +32,11 @@ use oss_core::sign::Signer;
 use oss_core::{Addressing, Endpoint};
 use wasm_bindgen::prelude::*;
 
+use oss_core::ops::bucket::DeleteBucket;
+use oss_core::ops::multipart::AbortMultipartUpload;
+use oss_core::ops::object::{DeleteObject, PutObjectAcl};
+use oss_core::ops::symlink::PutSymlink;
+
 use crate::api::Call;
 use crate::driver::Driver;
 use crate::error::Error;
@@ -535,7 +540,14 @@ impl Client {
         name: String,
         #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
     ) -> Promise {
-        self.call(|c| c.delete(name, options))
+        self.start(
+            xmljs::step(|| {
+                let mut op = DeleteObject::new(self.in_bucket()?, &name);
+                op.headers = js::request_headers(&options)?;
+                xmljs::plain(op)
+            }),
+            &options,
+        )
     }
 
     /// Starts a multipart upload.
@@ -596,7 +608,14 @@ impl Client {
         #[wasm_bindgen(js_name = uploadId)] upload_id: String,
         #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
     ) -> Promise {
-        self.call(|c| c.abort_multipart_upload(name, upload_id, options))
+        self.start(
+            xmljs::step(|| {
+                let mut op = AbortMultipartUpload::new(self.in_bucket()?, &name, &upload_id);
+                op.headers = js::request_headers(&options)?;
+                xmljs::plain(op)
+            }),
+            &options,
+        )
     }
 
     /// ali-oss's `multipartUpload`: a Blob/File (read a part at a time) or bytes in parts,
@@ -628,7 +647,14 @@ impl Client {
         acl: String,
         #[wasm_bindgen(unchecked_optional_param_type = "RequestOptions")] options: JsValue,
     ) -> Promise {
-        self.call(|c| c.put_acl(name, acl, options))
+        self.start(
+            xmljs::step(|| {
+                let mut op = PutObjectAcl::new(self.in_bucket()?, &name, &acl);
+                op.headers = js::request_headers(&options)?;
+                xmljs::plain(op)
+            }),
+            &options,
+        )
     }
 
     /// An object's ACL.
@@ -649,7 +675,14 @@ impl Client {
         #[wasm_bindgen(js_name = targetName)] target_name: String,
         #[wasm_bindgen(unchecked_optional_param_type = "PutOptions")] options: JsValue,
     ) -> Promise {
-        self.call(|c| c.put_symlink(name, target_name, options))
+        self.start(
+            xmljs::step(|| {
+                let mut op = PutSymlink::new(self.in_bucket()?, &target_name, &name);
+                op.headers = js::request_headers(&options)?;
+                xmljs::plain(op)
+            }),
+            &options,
+        )
     }
 
     /// The target of a symbolic link.
@@ -725,7 +758,7 @@ impl Client {
     /// Deletes an empty bucket.
     #[wasm_bindgen(js_name = deleteBucket, unchecked_return_type = "Promise<DeleteResult>")]
     pub fn delete_bucket(&self, name: String) -> Promise {
-        self.call(|c| c.delete_bucket(name))
+        self.start(xmljs::plain(DeleteBucket::new(&name)), &JsValue::UNDEFINED)
     }
 
     /// The account's buckets (not from a browser page: OSS sends no CORS headers for it).
